@@ -1,0 +1,316 @@
+"""The `syndicate` command."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import click
+
+from syndicate import config, logs
+from syndicate.ingest import RFC3339_RE, BreakingIn, RecordError, read_ndjson
+from syndicate.plan import OutputKey
+
+log = logging.getLogger("syndicate")
+
+BATCH = 500  # records per transaction on import
+
+
+@dataclass
+class Context:
+    config_path: str | None
+
+    def settings(self) -> config.Settings:
+        return config.load(self.config_path)
+
+
+def _now(value: str | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    if not RFC3339_RE.match(value):
+        raise click.BadParameter(
+            f"must be an RFC 3339 timestamp with an offset, e.g. 2026-11-25T12:00:00Z; got {value!r}"
+        )
+    return datetime.fromisoformat(value.upper())
+
+
+NOW_HELP = "Pretend it is this time (RFC 3339), for reproducible runs and tests."
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    envvar="SYNDICATE_CONFIG",
+    help="Settings file (default: $SYNDICATE_CONFIG, else config/default.toml).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    envvar="SYNDICATE_LOG_FORMAT",
+    show_default=True,
+    help="Log line format.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log progress (info level).")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, log_format: str, verbose: bool) -> None:
+    """Syndicate: multilingual feeds and sitemaps for news publishers."""
+    logs.setup(log_format, logging.INFO if verbose else logging.WARNING)
+    ctx.obj = Context(config_path)
+
+
+def _open_store(ctx: Context) -> Any:
+    from syndicate.store import Store
+
+    settings = ctx.settings()
+    store = Store(settings)
+    store.prepare()
+    return store
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+def db_upgrade(ctx: Context) -> None:
+    """Create or migrate the schema to the newest revision."""
+    _open_store(ctx)
+    click.echo("database is up to date")
+
+
+def _progress(items: Iterable[Any], length: int | None, label: str) -> AbstractContextManager[Any]:
+    """A progress bar on a terminal; silent when stderr is not one."""
+    if sys.stderr.isatty():
+        return click.progressbar(items, length=length, label=label, file=sys.stderr)
+
+    @contextmanager
+    def plain() -> Iterator[Iterable[Any]]:
+        yield items
+
+    return plain()
+
+
+@dataclass
+class _Counts:
+    stories_changed: int = 0
+    stories_unchanged: int = 0
+    breaking_changed: int = 0
+    breaking_unchanged: int = 0
+    rejected: int = 0
+
+
+def _lines(stream: BinaryIO, name: str, errors: list[str]) -> Iterator[str]:
+    """Decode line by line so one bad byte costs one line, reported with its number."""
+    for number, raw in enumerate(stream, start=1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            errors.append(f"{name}:{number}: -: json: not valid UTF-8 ({e.reason})")
+            yield "\n"  # keeps the numbering of later lines
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--now", "now_text", metavar="T", help=NOW_HELP)
+@click.pass_obj
+def import_(ctx: Context, files: tuple[str, ...], now_text: str | None) -> None:
+    """Import NDJSON stories and breaking items (FORMAT.md). `-` reads stdin.
+
+    Valid records are applied even when others are rejected; each rejected
+    record is reported as FILE:LINE: id: field: reason, and the exit status
+    is then 1.
+    """
+    store = _open_store(ctx)
+    settings = store.settings
+    now = _now(now_text)
+    counts = _Counts()
+    for name in files:
+        if name == "-":
+            stream: BinaryIO = sys.stdin.buffer
+            size = None
+        else:
+            try:
+                stream = open(name, "rb")  # noqa: SIM115 - closed below
+            except OSError as e:
+                raise click.ClickException(f"{name}: cannot read: {e.strerror}") from None
+            size = os.fstat(stream.fileno()).st_size
+        try:
+            _import_stream(store, settings, stream, name, size, now, counts)
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+    click.echo(
+        f"imported: {counts.stories_changed} stories changed, {counts.stories_unchanged} "
+        f"unchanged; {counts.breaking_changed} breaking items changed, "
+        f"{counts.breaking_unchanged} unchanged; {counts.rejected} rejected",
+        err=True,
+    )
+    if counts.rejected:
+        sys.exit(1)
+
+
+class _Counted(io.RawIOBase):
+    """Counts bytes read, to drive a progress bar by file position."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self.inner = inner
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = self.inner.read(len(b))
+        n = len(data)
+        b[:n] = data
+        self.count += n
+        return n
+
+
+def _import_stream(
+    store: Any,
+    settings: config.Settings,
+    stream: BinaryIO,
+    name: str,
+    size: int | None,
+    now: datetime,
+    counts: _Counts,
+) -> None:
+    decode_errors: list[str] = []
+    counted = _Counted(stream)
+    buffered = io.BufferedReader(counted)
+    lines = read_ndjson(_lines(buffered, name, decode_errors), settings)
+
+    def report(where: str, err: RecordError) -> None:
+        counts.rejected += 1
+        for line in err.lines(where):
+            click.echo(line, err=True)
+
+    def flush_decode_errors() -> None:
+        for line in decode_errors:
+            counts.rejected += 1
+            click.echo(line, err=True)
+        decode_errors.clear()
+
+    with _progress([], size, f"importing {name}") as bar:
+        session = store.session()
+        try:
+            pending = 0
+            session.begin()
+            last = 0
+            for line in lines:
+                flush_decode_errors()
+                if hasattr(bar, "update"):
+                    bar.update(counted.count - last)
+                    last = counted.count
+                if line.error is not None:
+                    report(f"{name}:{line.number}", line.error)
+                    continue
+                record = line.record
+                assert record is not None
+                try:
+                    with session.begin_nested():
+                        changed = store.apply(session, record, now)
+                except Exception as e:  # a database refusal costs this record only
+                    store.forget_caches()
+                    log.exception("record not stored", extra={"fields": {"line": line.number}})
+                    report(
+                        f"{name}:{line.number}",
+                        RecordError(getattr(record, "id", "-"), [("-", f"not stored: {e}")]),
+                    )
+                    continue
+                breaking = isinstance(record, BreakingIn)
+                if changed:
+                    if breaking:
+                        counts.breaking_changed += 1
+                    else:
+                        counts.stories_changed += 1
+                elif breaking:
+                    counts.breaking_unchanged += 1
+                else:
+                    counts.stories_unchanged += 1
+                pending += 1
+                if pending >= BATCH:
+                    session.commit()
+                    session.begin()
+                    pending = 0
+            flush_decode_errors()
+            session.commit()
+        except BaseException:
+            session.rollback()
+            store.forget_caches()
+            raise
+        finally:
+            session.close()
+
+
+@main.command()
+@click.option("--all", "full", is_flag=True, help="Render every output, not only the dirty ones.")
+@click.option(
+    "--out",
+    "out_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Output directory (default: the configured output_dir).",
+)
+@click.option("--now", "now_text", metavar="T", help=NOW_HELP)
+@click.pass_obj
+def publish(ctx: Context, full: bool, out_dir: str | None, now_text: str | None) -> None:
+    """Render changed outputs (or all of them) into the output directory."""
+    from syndicate.publish import Publisher
+
+    store = _open_store(ctx)
+    now = _now(now_text)
+    publisher = Publisher(store, Path(out_dir) if out_dir else None)
+
+    def progress(keys: Iterable[OutputKey]) -> AbstractContextManager[Iterable[OutputKey]]:
+        keys = list(keys)
+        return _progress(keys, len(keys), "publishing")
+
+    result = publisher.publish(now, full=full, progress=progress)
+    click.echo(f"published to {publisher.root}: {result.summary()}", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--dir",
+    "out_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Directory to serve (default: the configured output_dir).",
+)
+@click.pass_obj
+def serve(ctx: Context, host: str, port: int, out_dir: str | None) -> None:
+    """Serve the output directory over HTTP with the right content types."""
+    from syndicate.serve import serve_directory
+
+    settings = ctx.settings()
+    root = Path(out_dir) if out_dir else settings.output_dir
+    serve_directory(root, host, port, settings)
+
+
+def run() -> None:
+    try:
+        main(standalone_mode=True)
+    except config.ConfigError as e:
+        click.echo(f"syndicate: configuration error: {e}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,360 @@
+"""Settings: one TOML file plus environment overrides, validated once at start.
+
+The file is found from ``--config PATH``, else ``$SYNDICATE_CONFIG``, else
+``config/default.toml`` (the embedded default). Environment variables override
+single settings (see ``ENV_OVERRIDES``). Relative paths in the file
+(``database_url`` for SQLite, ``output_dir``) resolve against the working
+directory; ``taxonomy`` resolves against the directory of the config file.
+
+Every problem raises :class:`ConfigError` naming the file and the setting.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from babel import Locale, UnknownLocaleError
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "default.toml"
+
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+FORMATS = ("rss", "atom", "json")
+
+# Environment variable -> dotted setting. Documented in the README.
+ENV_OVERRIDES = {
+    "SYNDICATE_DATABASE_URL": "database_url",
+    "SYNDICATE_OUTPUT_DIR": "output_dir",
+    "SYNDICATE_BROKER_URL": "broker_url",
+    "SYNDICATE_FEEDS_ITEMS": "feeds.items",
+    "SYNDICATE_FEEDS_TAG_MIN_STORIES": "feeds.tag_min_stories",
+    "SYNDICATE_FEEDS_WEBSUB_HUB": "feeds.websub_hub",
+    "SYNDICATE_BREAKING_LIFETIME": "breaking.lifetime",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names it."""
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # BCP 47 tag as configured, e.g. "es-419"
+    site_name: str
+    base_url: str  # where the language's site lives; ends with "/"
+    path: str  # the language's directory under the output directory
+    description: str
+    direction: str  # "ltr" or "rtl", from CLDR
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.code, sep="-")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A taxonomy entry (section, group, region or coverage topic)."""
+
+    key: str
+    labels: Mapping[str, str]
+    group: str | None = None
+
+    def label(self, lang: str) -> str:
+        """The display name in ``lang``; a term missing a label shows its key."""
+        return self.labels.get(lang) or self.key.replace("-", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    sections: Mapping[str, Term]
+    groups: Mapping[str, Term]
+    regions: Mapping[str, Term]
+    coverage: Mapping[str, Term]
+
+    def coverage_term(self, key: str) -> Term:
+        return self.coverage.get(key) or Term(key, {})
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    items: int = 50
+    tag_min_stories: int = 3
+    formats: tuple[str, ...] = FORMATS
+    websub_hub: str | None = None
+    embed_hosts: tuple[str, ...] = ()
+    generator: str = "syndicate"
+
+
+@dataclass(frozen=True)
+class BreakingSettings:
+    lifetime: timedelta = timedelta(hours=6)
+    items: int = 30
+
+
+@dataclass(frozen=True)
+class Settings:
+    source: str  # where the settings came from, for messages
+    site_id: str
+    database_url: str
+    output_dir: Path
+    broker_url: str | None
+    languages: Mapping[str, Language]
+    taxonomy: Taxonomy
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+    breaking: BreakingSettings = field(default_factory=BreakingSettings)
+
+    def language(self, code: str) -> Language:
+        return self.languages[code]
+
+    def match_language(self, tag: str) -> str | None:
+        """The configured code for a BCP 47 tag, compared case-insensitively."""
+        wanted = tag.replace("_", "-").lower()
+        for code in self.languages:
+            if code.lower() == wanted:
+                return code
+        return None
+
+
+def load(
+    path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> Settings:
+    env = os.environ if env is None else env
+    chosen = Path(path or env.get("SYNDICATE_CONFIG") or DEFAULT_CONFIG)
+    try:
+        raw = tomllib.loads(chosen.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{chosen}: config file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{chosen}: not valid TOML: {e}") from None
+    for var, dotted in ENV_OVERRIDES.items():
+        if var in env:
+            _set_dotted(raw, dotted, env[var])
+    return parse(raw, source=str(chosen), base_dir=chosen.parent)
+
+
+def _set_dotted(raw: dict[str, Any], dotted: str, value: str) -> None:
+    *parents, last = dotted.split(".")
+    node = raw
+    for p in parents:
+        node = node.setdefault(p, {})
+    node[last] = value
+
+
+def parse(raw: Mapping[str, Any], *, source: str, base_dir: Path) -> Settings:
+    r = _Reader(source)
+    site_id = r.string(raw, "site_id", default="syndicate")
+    database_url = r.string(raw, "database_url", default="sqlite:///var/syndicate.db")
+    output_dir = Path(r.string(raw, "output_dir", default="public"))
+    broker_url = r.string(raw, "broker_url", default="") or None
+
+    taxonomy_raw: Mapping[str, Any] = raw
+    if "taxonomy" in raw:
+        tax_path = base_dir / r.string(raw, "taxonomy")
+        try:
+            taxonomy_raw = tomllib.loads(tax_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{source}: taxonomy: file {tax_path} not found") from None
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{tax_path}: not valid TOML: {e}") from None
+        r_tax = _Reader(str(tax_path))
+    else:
+        r_tax = r
+
+    languages = _languages(r, raw.get("languages"))
+    taxonomy = _taxonomy(r_tax, taxonomy_raw, languages)
+    feeds = _feeds(r, r.table(raw, "feeds"))
+    breaking = _breaking(r, r.table(raw, "breaking"))
+    return Settings(
+        source=source,
+        site_id=site_id,
+        database_url=database_url,
+        output_dir=output_dir,
+        broker_url=broker_url,
+        languages=languages,
+        taxonomy=taxonomy,
+        feeds=feeds,
+        breaking=breaking,
+    )
+
+
+def _languages(r: _Reader, raw: Any) -> dict[str, Language]:
+    if not isinstance(raw, Mapping) or not raw:
+        raise ConfigError(f"{r.source}: languages: at least one [languages.CODE] table is required")
+    out: dict[str, Language] = {}
+    paths: set[str] = set()
+    for code, table in raw.items():
+        where = f"languages.{code}"
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{r.source}: {where}: must be a table")
+        try:
+            locale = Locale.parse(code, sep="-")
+        except (UnknownLocaleError, ValueError):
+            raise ConfigError(
+                f"{r.source}: {where}: '{code}' is not a known language tag"
+            ) from None
+        base_url = r.string(table, "base_url", where=where)
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or not base_url.endswith("/"):
+            raise ConfigError(
+                f"{r.source}: {where}.base_url: must be an absolute http(s) URL ending in '/', "
+                f"got {base_url!r}"
+            )
+        path = r.string(table, "path", where=where, default=code).strip("/")
+        if not path or any(seg in ("", ".", "..") for seg in path.split("/")):
+            raise ConfigError(
+                f"{r.source}: {where}.path: must be a relative directory, got {path!r}"
+            )
+        if path in paths:
+            raise ConfigError(f"{r.source}: {where}.path: {path!r} is used by another language")
+        paths.add(path)
+        out[code] = Language(
+            code=code,
+            site_name=r.string(table, "site_name", where=where),
+            base_url=base_url,
+            path=path,
+            description=r.string(table, "description", where=where, default=""),
+            direction=locale.text_direction,
+        )
+    return out
+
+
+def _terms(
+    r: _Reader, raw: Any, kind: str, languages: Mapping[str, Language], *, need_labels: bool
+) -> dict[str, Term]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{r.source}: {kind}: must be a table of [{kind}.KEY] tables")
+    out: dict[str, Term] = {}
+    for key, table in raw.items():
+        where = f"{kind}.{key}"
+        if not KEY_RE.match(key):
+            raise ConfigError(f"{r.source}: {where}: keys are lowercase a-z, 0-9 and '-'")
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{r.source}: {where}: must be a table of language = label")
+        labels = {k: v for k, v in table.items() if k != "group"}
+        for lang, label in labels.items():
+            if not isinstance(label, str) or not label.strip():
+                raise ConfigError(f"{r.source}: {where}.{lang}: label must be a non-empty string")
+        if need_labels:
+            for lang in languages:
+                if lang not in labels:
+                    raise ConfigError(f"{r.source}: {where}: no label for language '{lang}'")
+        group = table.get("group")
+        if group is not None and not isinstance(group, str):
+            raise ConfigError(f"{r.source}: {where}.group: must be a group key")
+        out[key] = Term(key, labels, group)
+    return out
+
+
+def _taxonomy(r: _Reader, raw: Mapping[str, Any], languages: Mapping[str, Language]) -> Taxonomy:
+    groups = _terms(r, raw.get("groups"), "groups", languages, need_labels=True)
+    sections = _terms(r, raw.get("sections"), "sections", languages, need_labels=True)
+    regions = _terms(r, raw.get("regions"), "regions", languages, need_labels=True)
+    coverage = _terms(r, raw.get("coverage"), "coverage", languages, need_labels=False)
+    if not sections:
+        raise ConfigError(f"{r.source}: sections: the taxonomy needs at least one section")
+    for s in sections.values():
+        if s.group is not None and s.group not in groups:
+            raise ConfigError(f"{r.source}: sections.{s.key}.group: unknown group '{s.group}'")
+    return Taxonomy(sections=sections, groups=groups, regions=regions, coverage=coverage)
+
+
+def _feeds(r: _Reader, raw: Mapping[str, Any]) -> FeedSettings:
+    formats = tuple(r.string_list(raw, "formats", where="feeds", default=list(FORMATS)))
+    for f in formats:
+        if f not in FORMATS:
+            raise ConfigError(f"{r.source}: feeds.formats: unknown format {f!r} (known: {FORMATS})")
+    hub = r.string(raw, "websub_hub", where="feeds", default="") or None
+    if hub is not None and urlsplit(hub).scheme not in ("http", "https"):
+        raise ConfigError(f"{r.source}: feeds.websub_hub: must be an http(s) URL, got {hub!r}")
+    return FeedSettings(
+        items=r.positive_int(raw, "items", where="feeds", default=50),
+        tag_min_stories=r.positive_int(raw, "tag_min_stories", where="feeds", default=3),
+        formats=formats,
+        websub_hub=hub,
+        embed_hosts=tuple(r.string_list(raw, "embed_hosts", where="feeds", default=[])),
+        generator=r.string(raw, "generator", where="feeds", default="syndicate"),
+    )
+
+
+def _breaking(r: _Reader, raw: Mapping[str, Any]) -> BreakingSettings:
+    return BreakingSettings(
+        lifetime=r.duration(raw, "lifetime", where="breaking", default=timedelta(hours=6)),
+        items=r.positive_int(raw, "items", where="breaking", default=30),
+    )
+
+
+_DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass
+class _Reader:
+    source: str
+
+    def _name(self, where: str, key: str) -> str:
+        return f"{where}.{key}" if where else key
+
+    def table(self, raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+        value = raw.get(key, {})
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{self.source}: {key}: must be a table")
+        return value
+
+    def string(
+        self, raw: Mapping[str, Any], key: str, *, where: str = "", default: str | None = None
+    ) -> str:
+        value = raw.get(key, default)
+        if value is None:
+            raise ConfigError(
+                f"{self.source}: {self._name(where, key)}: required setting is missing"
+            )
+        if not isinstance(value, str):
+            raise ConfigError(
+                f"{self.source}: {self._name(where, key)}: must be a string, got {value!r}"
+            )
+        return value
+
+    def string_list(
+        self, raw: Mapping[str, Any], key: str, *, where: str, default: list[str]
+    ) -> list[str]:
+        value = raw.get(key, default)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(
+                f"{self.source}: {self._name(where, key)}: must be a list of strings, got {value!r}"
+            )
+        return value
+
+    def positive_int(self, raw: Mapping[str, Any], key: str, *, where: str, default: int) -> int:
+        value = raw.get(key, default)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(
+                f"{self.source}: {self._name(where, key)}: must be a positive integer, got {value!r}"
+            )
+        return value
+
+    def duration(
+        self, raw: Mapping[str, Any], key: str, *, where: str, default: timedelta
+    ) -> timedelta:
+        value = raw.get(key)
+        if value is None:
+            return default
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return timedelta(seconds=value)
+        m = _DURATION_RE.match(value) if isinstance(value, str) else None
+        if not m or int(m.group(1)) == 0:
+            raise ConfigError(
+                f"{self.source}: {self._name(where, key)}: must be a duration such as "
+                f"90, '90s', '30m', '6h' or '2d', got {value!r}"
+            )
+        return timedelta(seconds=int(m.group(1)) * _UNITS[m.group(2)])

@@ -1,0 +1,435 @@
+"""FORMAT.md objects -> domain values; every error names the record and the field.
+
+No I/O beyond reading the input. What comes out is clean: NFC text with no
+XML-forbidden characters, sanitized HTML, aware timestamps, known taxonomy
+keys, configured languages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TextIO
+
+from syndicate import clean
+from syndicate.config import Settings
+
+ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+COVERAGE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MIME_RE = re.compile(r"^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$")
+RFC3339_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$"
+)
+STATUSES = ("published", "draft", "scheduled", "retracted")
+
+
+@dataclass(frozen=True)
+class ImageIn:
+    url: str
+    caption: str | None = None
+    credit: str | None = None
+    width: int | None = None
+    height: int | None = None
+    mime: str | None = None
+
+
+@dataclass(frozen=True)
+class VideoIn:
+    url: str
+    thumbnail_url: str | None = None
+    duration_s: int | None = None
+    mime: str | None = None
+
+
+@dataclass(frozen=True)
+class VariantIn:
+    lang: str
+    title: str
+    slug: str
+    status: str = "published"
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    summary: str | None = None
+    body_html: str | None = None
+    authors: tuple[str, ...] = ()
+    source: str | None = None
+    tags: tuple[str, ...] = ()
+    image: ImageIn | None = None
+    video: VideoIn | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class StoryIn:
+    id: str
+    section: str
+    variants: tuple[VariantIn, ...]
+    regions: tuple[str, ...] = ()
+    coverage: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BreakingIn:
+    id: str
+    lang: str
+    text: str
+    published_at: datetime
+    expires_at: datetime | None = None
+    story_id: str | None = None
+    withdrawn: bool = False
+
+
+Record = StoryIn | BreakingIn
+
+
+@dataclass
+class RecordError(Exception):
+    """A record that cannot be applied: every (field, reason) found in it."""
+
+    record_id: str
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(f"{f}: {r}" for f, r in self.problems)
+
+    def lines(self, where: str) -> list[str]:
+        """``FILE:LINE: id: field: reason`` lines, one per problem."""
+        return [f"{where}: {self.record_id}: {f}: {r}" for f, r in self.problems]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One input line: its number and either a record or what was wrong with it."""
+
+    number: int
+    record: Record | None
+    error: RecordError | None
+
+
+def read_ndjson(stream: TextIO | Iterable[str], settings: Settings) -> Iterator[Line]:
+    """Parse NDJSON lines; blank lines are skipped, bad lines reported and passed over."""
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as e:
+            yield Line(number, None, RecordError("-", [("json", f"not valid JSON: {e.msg}")]))
+            continue
+        except UnicodeDecodeError:
+            yield Line(number, None, RecordError("-", [("json", "not valid UTF-8")]))
+            continue
+        try:
+            yield Line(number, parse_object(obj, settings), None)
+        except RecordError as e:
+            yield Line(number, None, e)
+
+
+def parse_object(obj: Any, settings: Settings) -> Record:
+    """Validate one FORMAT.md object. Raises RecordError listing every problem."""
+    if not isinstance(obj, Mapping):
+        raise RecordError("-", [("-", "each line must be a JSON object")])
+    raw_id = obj.get("id")
+    record_id = raw_id if isinstance(raw_id, str) and raw_id else "-"
+    v = _Validator()
+    kind = obj.get("type", "story")
+    if kind == "story":
+        story = _story(v, obj, settings)
+        v.raise_if_any(record_id)
+        assert story is not None
+        return story
+    if kind == "breaking":
+        item = _breaking(v, obj, settings)
+        v.raise_if_any(record_id)
+        assert item is not None
+        return item
+    raise RecordError(record_id, [("type", f"must be 'story' or 'breaking', got {kind!r}")])
+
+
+class _Validator:
+    """Collects problems so one pass reports all of a record's errors."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []
+
+    def fail(self, path: str, reason: str) -> None:
+        self.problems.append((path, reason))
+
+    def raise_if_any(self, record_id: str) -> None:
+        if self.problems:
+            raise RecordError(record_id, self.problems)
+
+    def id(self, obj: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:
+        value = obj.get(key)
+        if value is None:
+            if required:
+                self.fail(key, "required")
+            return None
+        if not isinstance(value, str) or not ID_RE.match(value):
+            self.fail(key, "must be 1-128 characters of A-Z a-z 0-9 . _ : -")
+            return None
+        return value
+
+    def string(
+        self,
+        obj: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        one_line: bool = True,
+    ) -> str | None:
+        value = obj.get(key)
+        if value is None:
+            if required:
+                self.fail(path, "required")
+            return None
+        if not isinstance(value, str):
+            self.fail(path, f"must be a string, got {type(value).__name__}")
+            return None
+        cleaned = clean.line(value) if one_line else clean.text(value).strip()
+        if not cleaned:
+            if required:
+                self.fail(path, "must not be empty")
+            return None
+        return cleaned
+
+    def strings(self, obj: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+        value = obj.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(path, "must be a list of strings")
+            return ()
+        out: list[str] = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                self.fail(f"{path}[{i}]", "must be a string")
+                continue
+            cleaned = clean.line(item)
+            if cleaned and cleaned not in out:
+                out.append(cleaned)
+        return tuple(out)
+
+    def timestamp(self, obj: Mapping[str, Any], key: str, path: str) -> datetime | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not RFC3339_RE.match(value):
+            self.fail(
+                path,
+                f"must be an RFC 3339 timestamp with an offset, "
+                f"e.g. 2022-03-26T00:10:00+03:00, got {value!r}",
+            )
+            return None
+        try:
+            return datetime.fromisoformat(value.upper())
+        except ValueError as e:
+            self.fail(path, f"not a valid date and time: {e}")
+            return None
+
+    def url(
+        self, obj: Mapping[str, Any], key: str, path: str, *, required: bool = False
+    ) -> str | None:
+        value = obj.get(key)
+        if value is None:
+            if required:
+                self.fail(path, "required")
+            return None
+        if not isinstance(value, str):
+            self.fail(path, "must be a string")
+            return None
+        try:
+            return clean.absolute_url(value)
+        except ValueError as e:
+            self.fail(path, str(e))
+            return None
+
+    def integer(self, obj: Mapping[str, Any], key: str, path: str, *, minimum: int) -> int | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            self.fail(path, f"must be an integer >= {minimum}, got {value!r}")
+            return None
+        return value
+
+    def mime(self, obj: Mapping[str, Any], key: str, path: str) -> str | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not MIME_RE.match(value.lower()):
+            self.fail(path, f"must be a media type such as image/jpeg, got {value!r}")
+            return None
+        return value.lower()
+
+    def table(self, obj: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any] | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self.fail(path, "must be an object")
+            return None
+        return value
+
+
+def _story(v: _Validator, obj: Mapping[str, Any], settings: Settings) -> StoryIn | None:
+    story_id = v.id(obj, "id")
+    tax = settings.taxonomy
+    section = obj.get("section")
+    if section is None:
+        v.fail("section", "required")
+    elif not isinstance(section, str) or section not in tax.sections:
+        v.fail("section", f"unknown section {section!r}")
+    regions: list[str] = []
+    raw_regions = obj.get("regions", [])
+    if not isinstance(raw_regions, list):
+        v.fail("regions", "must be a list of region keys")
+    else:
+        for i, r in enumerate(raw_regions):
+            if not isinstance(r, str) or r not in tax.regions:
+                v.fail(f"regions[{i}]", f"unknown region {r!r}")
+            elif r not in regions:
+                regions.append(r)
+    coverage: list[str] = []
+    raw_coverage = obj.get("coverage", [])
+    if not isinstance(raw_coverage, list):
+        v.fail("coverage", "must be a list of coverage keys")
+    else:
+        for i, c in enumerate(raw_coverage):
+            key = c.strip().lower() if isinstance(c, str) else None
+            if key is None or not COVERAGE_RE.match(key):
+                v.fail(f"coverage[{i}]", f"must be a key of a-z, 0-9, '-' and '_', got {c!r}")
+            elif key not in coverage:
+                coverage.append(key)
+
+    variants: list[VariantIn] = []
+    raw_variants = obj.get("variants")
+    if raw_variants is None:
+        v.fail("variants", "required")
+    elif not isinstance(raw_variants, Mapping) or not raw_variants:
+        v.fail("variants", "must be an object with at least one language")
+    else:
+        for tag, raw in raw_variants.items():
+            path = f"variants.{tag}"
+            lang = settings.match_language(tag)
+            if lang is None:
+                v.fail(
+                    path,
+                    f"language {tag!r} is not configured "
+                    f"(configured: {', '.join(settings.languages)})",
+                )
+                continue
+            if not isinstance(raw, Mapping):
+                v.fail(path, "must be an object")
+                continue
+            variant = _variant(v, raw, lang, path, settings)
+            if variant is not None:
+                variants.append(variant)
+    if v.problems or story_id is None or not isinstance(section, str):
+        return None
+    return StoryIn(story_id, section, tuple(variants), tuple(regions), tuple(coverage))
+
+
+def _variant(
+    v: _Validator, obj: Mapping[str, Any], lang: str, path: str, settings: Settings
+) -> VariantIn | None:
+    before = len(v.problems)
+    title = v.string(obj, "title", f"{path}.title", required=True)
+    slug: str | None = None
+    raw_slug = obj.get("slug")
+    if raw_slug is None:
+        v.fail(f"{path}.slug", "required")
+    elif not isinstance(raw_slug, str):
+        v.fail(f"{path}.slug", "must be a string")
+    else:
+        try:
+            slug = clean.article_slug(raw_slug)
+        except ValueError as e:
+            v.fail(f"{path}.slug", str(e))
+    status = obj.get("status", "published")
+    if status not in STATUSES:
+        v.fail(f"{path}.status", f"must be one of {', '.join(STATUSES)}, got {status!r}")
+    published_at = v.timestamp(obj, "published_at", f"{path}.published_at")
+    if published_at is None and status != "draft" and "published_at" not in obj:
+        v.fail(f"{path}.published_at", "required unless status is 'draft'")
+    updated_at = v.timestamp(obj, "updated_at", f"{path}.updated_at")
+    if published_at is not None and (updated_at is None or updated_at < published_at):
+        updated_at = published_at
+    body = obj.get("body_html")
+    body_html: str | None = None
+    if body is not None:
+        if not isinstance(body, str):
+            v.fail(f"{path}.body_html", "must be a string")
+        else:
+            body_html = clean.html(body, embed_hosts=settings.feeds.embed_hosts) or None
+    image = None
+    raw_image = v.table(obj, "image", f"{path}.image")
+    if raw_image is not None:
+        p = f"{path}.image"
+        image_url = v.url(raw_image, "url", f"{p}.url", required=True)
+        image = ImageIn(
+            url=image_url or "",
+            caption=v.string(raw_image, "caption", f"{p}.caption"),
+            credit=v.string(raw_image, "credit", f"{p}.credit"),
+            width=v.integer(raw_image, "width", f"{p}.width", minimum=1),
+            height=v.integer(raw_image, "height", f"{p}.height", minimum=1),
+            mime=v.mime(raw_image, "mime", f"{p}.mime"),
+        )
+    video = None
+    raw_video = v.table(obj, "video", f"{path}.video")
+    if raw_video is not None:
+        p = f"{path}.video"
+        video_url = v.url(raw_video, "url", f"{p}.url", required=True)
+        video = VideoIn(
+            url=video_url or "",
+            thumbnail_url=v.url(raw_video, "thumbnail_url", f"{p}.thumbnail_url"),
+            duration_s=v.integer(raw_video, "duration_s", f"{p}.duration_s", minimum=0),
+            mime=v.mime(raw_video, "mime", f"{p}.mime"),
+        )
+    variant = VariantIn(
+        lang=lang,
+        title=title or "",
+        slug=slug or "",
+        status=status if isinstance(status, str) else "",
+        published_at=published_at,
+        updated_at=updated_at,
+        summary=v.string(obj, "summary", f"{path}.summary", one_line=False),
+        body_html=body_html,
+        authors=v.strings(obj, "authors", f"{path}.authors"),
+        source=v.string(obj, "source", f"{path}.source"),
+        tags=v.strings(obj, "tags", f"{path}.tags"),
+        image=image,
+        video=video,
+        url=v.url(obj, "url", f"{path}.url"),
+    )
+    return None if len(v.problems) > before else variant
+
+
+def _breaking(v: _Validator, obj: Mapping[str, Any], settings: Settings) -> BreakingIn | None:
+    item_id = v.id(obj, "id")
+    lang: str | None = None
+    raw_lang = obj.get("lang")
+    if raw_lang is None:
+        v.fail("lang", "required")
+    elif not isinstance(raw_lang, str) or (lang := settings.match_language(raw_lang)) is None:
+        v.fail(
+            "lang",
+            f"language {raw_lang!r} is not configured "
+            f"(configured: {', '.join(settings.languages)})",
+        )
+    text = v.string(obj, "text", "text", required=True)
+    published_at = v.timestamp(obj, "published_at", "published_at")
+    if published_at is None and "published_at" not in obj:
+        v.fail("published_at", "required")
+    expires_at = v.timestamp(obj, "expires_at", "expires_at")
+    story_id = v.id(obj, "story_id", required=False)
+    withdrawn = obj.get("withdrawn", False)
+    if not isinstance(withdrawn, bool):
+        v.fail("withdrawn", f"must be true or false, got {withdrawn!r}")
+    if v.problems or item_id is None or lang is None or text is None or published_at is None:
+        return None
+    return BreakingIn(item_id, lang, text, published_at, expires_at, story_id, bool(withdrawn))

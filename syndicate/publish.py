@@ -1,0 +1,368 @@
+"""Publishing: render what is dirty (or everything), write it atomically, keep the manifest.
+
+A write goes to a temporary file in the target's directory, is fsynced and
+then renamed over the target (``os.replace``), so a reader sees the old file
+or the new one, never a mix. Bytes equal to what the manifest says is on disk
+leave the file untouched (its mtime too, so HTTP caches stay valid).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from syndicate import i18n, plan
+from syndicate.config import Settings
+from syndicate.i18n import _
+from syndicate.model import Output
+from syndicate.plan import OutputKey
+from syndicate.render import feeds as render_feeds
+from syndicate.render.items import BreakingEntry, Category, FeedItem, FeedMeta
+from syndicate.store import Store, feed_guid
+
+log = logging.getLogger(__name__)
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # `updated` of a feed with no items
+
+# Feed titles and descriptions. %(site)s is the language's site name,
+# %(name)s the section, group, region, tag, topic or author.
+TITLES: dict[str, tuple[str, str]] = {
+    "section": (_("%(site)s: %(name)s"), _("The latest stories in %(name)s from %(site)s")),
+    "group": (_("%(site)s: %(name)s"), _("The latest stories in %(name)s from %(site)s")),
+    "region": (_("%(site)s: %(name)s"), _("The latest stories about %(name)s from %(site)s")),
+    "tag": (
+        _("%(site)s: stories tagged “%(name)s”"),
+        _("The latest stories tagged “%(name)s” from %(site)s"),
+    ),
+    "coverage": (
+        _("%(site)s: coverage of %(name)s"),
+        _("Continuing coverage of %(name)s from %(site)s"),
+    ),
+    "author": (_("%(site)s: stories by %(name)s"), _("The latest stories by %(name)s on %(site)s")),
+    "breaking": (_("%(site)s: Breaking news"), _("Breaking news from %(site)s, as it happens")),
+}
+ALL_DESCRIPTION = _("The latest stories from %(site)s")
+BREAKING_LABEL = _("Breaking news")
+
+
+class UnsafePath(ValueError):
+    pass
+
+
+def safe_join(root: Path, relative: str) -> Path:
+    """``root/relative``, refusing anything that would land outside ``root``."""
+    rel = PurePosixPath(relative)
+    if rel.is_absolute() or any(part in ("", ".", "..") for part in rel.parts) or "\\" in relative:
+        raise UnsafePath(f"refusing to write outside the output directory: {relative!r}")
+    target = root.joinpath(*rel.parts)
+    if not target.resolve().is_relative_to(root.resolve()):
+        raise UnsafePath(f"refusing to write outside the output directory: {relative!r}")
+    return target
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same directory, fsync, rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with _ignore_missing():
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)  # the rename itself survives a crash
+    finally:
+        os.close(dir_fd)
+
+
+class _ignore_missing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, typ: Any, exc: Any, tb: Any) -> bool:
+        return typ is not None and issubclass(typ, FileNotFoundError)
+
+
+def etag(sha256: str) -> str:
+    return f'"{sha256[:32]}"'
+
+
+@dataclass
+class PublishResult:
+    keys: int = 0
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    full: bool = False
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.written)} written, {self.unchanged} unchanged, "
+            f"{len(self.removed)} removed ({self.keys} outputs checked "
+            f"in {self.seconds:.2f}s)"
+        )
+
+
+Progress = Callable[[Iterable[OutputKey]], AbstractContextManager[Iterable[OutputKey]]]
+
+
+def _no_progress(keys: Iterable[OutputKey]) -> AbstractContextManager[Iterable[OutputKey]]:
+    return nullcontext(keys)
+
+
+@dataclass
+class _Change:
+    path: str
+    row: dict[str, Any] | None  # None: remove
+
+
+class Publisher:
+    def __init__(self, store: Store, out_dir: Path | None = None) -> None:
+        self.store = store
+        self.settings: Settings = store.settings
+        self.root = Path(out_dir or self.settings.output_dir)
+
+    def publish(
+        self, now: datetime, *, full: bool = False, progress: Progress = _no_progress
+    ) -> PublishResult:
+        started = time.perf_counter()
+        result = PublishResult(full=full)
+        store = self.store
+        self.root.mkdir(parents=True, exist_ok=True)
+        with store.session() as s:
+            mark = store.mark(s)
+            if full or mark is None:
+                result.full = True
+                upto, _pending = store.pending(s)
+                keys = set(plan.fixed_keys(self.settings)) | store.content_keys(s, now)
+                known = store.outputs(s)
+                keys |= {OutputKey.parse(o.key) for o in known.values()}
+            else:
+                upto, keys = store.pending(s)
+                keys |= store.due_by_time(s, mark, now)
+                known = store.outputs_for(s, keys)
+            ordered = sorted(keys)
+            result.keys = len(ordered)
+            changes: list[_Change] = []
+            cache: dict[tuple[str, str], FeedItem] = {}
+            with progress(ordered) as bar:
+                for key in bar:
+                    changes += self._publish_key(s, key, now, known, cache, result)
+        with store.session() as s, s.begin():
+            for change in changes:
+                existing = s.get(Output, change.path)
+                if change.row is None:
+                    if existing is not None:
+                        s.delete(existing)
+                elif existing is None:
+                    s.add(Output(**change.row))
+                else:
+                    for k, v in change.row.items():
+                        setattr(existing, k, v)
+            if upto:
+                store.clear_pending(s, upto)
+            store.set_mark(s, now)
+            s.flush()
+            self._write_manifest(store.iter_outputs(s))
+        result.seconds = time.perf_counter() - started
+        log.info(
+            "publish",
+            extra={
+                "fields": {
+                    "full": result.full,
+                    "keys": result.keys,
+                    "written": len(result.written),
+                    "unchanged": result.unchanged,
+                    "removed": len(result.removed),
+                    "seconds": round(result.seconds, 3),
+                }
+            },
+        )
+        return result
+
+    def _publish_key(
+        self,
+        s: Session,
+        key: OutputKey,
+        now: datetime,
+        known: dict[str, Output],
+        cache: dict[tuple[str, str], FeedItem],
+        result: PublishResult,
+    ) -> Iterator[_Change]:
+        rendered = self._render(s, key, now, cache)
+        if rendered is None:  # the output no longer exists: remove its files
+            for path, out in known.items():
+                if out.key == str(key):
+                    with _ignore_missing():
+                        os.unlink(safe_join(self.root, path))
+                    result.removed.append(path)
+                    yield _Change(path, None)
+            return
+        for f, data, count in rendered:
+            digest = hashlib.sha256(data).hexdigest()
+            target = safe_join(self.root, f.path)
+            old = known.get(f.path)
+            if old is not None and old.sha256 == digest and _same_size(target, len(data)):
+                result.unchanged += 1
+                continue
+            write_atomic(target, data)
+            result.written.append(f.path)
+            yield _Change(
+                f.path,
+                {
+                    "path": f.path,
+                    "key": str(key),
+                    "url": f.url,
+                    "content_type": f.content_type,
+                    "sha256": digest,
+                    "size": len(data),
+                    "last_modified": now,
+                    "items": count,
+                },
+            )
+
+    def _render(
+        self, s: Session, key: OutputKey, now: datetime, cache: dict[tuple[str, str], FeedItem]
+    ) -> list[tuple[plan.OutputFile, bytes, int]] | None:
+        settings = self.settings
+        tax = settings.taxonomy
+        if key.lang not in settings.languages:
+            return None
+        if key.scope == "breaking":
+            items = [self._breaking_item(e) for e in self.store.breaking_entries(s, key.lang, now)]
+            name = ""
+        else:
+            if key.scope == "section" and key.value not in tax.sections:
+                return None
+            if key.scope == "group" and key.value not in tax.groups:
+                return None
+            if key.scope == "region" and key.value not in tax.regions:
+                return None
+            if (
+                key.scope == "tag"
+                and self.store.count_live(s, key, now) < settings.feeds.tag_min_stories
+            ):
+                return None
+            refs = self.store.feed_refs(s, key, now, settings.feeds.items)
+            if not refs and key.scope in plan.CONTENT_SCOPES:
+                return None
+            items = self.store.load_items(s, refs, now, cache)
+            name = self._subject(s, key)
+        meta = self._meta(key, name, items)
+        out = []
+        for f in plan.files(settings, key):
+            out.append((f, render_feeds.RENDERERS[f.format](meta, items), len(items)))
+        return out
+
+    def _subject(self, s: Session, key: OutputKey) -> str:
+        tax = self.settings.taxonomy
+        lang = key.lang
+        if key.scope == "section":
+            return tax.sections[key.value].label(lang)
+        if key.scope == "group":
+            return tax.groups[key.value].label(lang)
+        if key.scope == "region":
+            return tax.regions[key.value].label(lang)
+        if key.scope == "coverage":
+            return tax.coverage_term(key.value).label(lang)
+        if key.scope in ("tag", "author"):
+            return self.store.scope_name(s, key)
+        return ""
+
+    def _breaking_item(self, e: BreakingEntry) -> FeedItem:
+        label = i18n.gettext(e.lang, BREAKING_LABEL)
+        scheme = plan.files(self.settings, plan.feed(e.lang, "breaking"))[0].url
+        return FeedItem(
+            story_id=e.id,
+            lang=e.lang,
+            guid=e.guid,
+            title=e.text,
+            url=e.url,
+            summary=None,
+            body_html=None,
+            authors=(),
+            source=None,
+            categories=(Category("breaking", label, scheme),),
+            published=e.published,
+            updated=e.published,
+            image=None,
+            video=None,
+            alternates=(),
+        )
+
+    def _meta(self, key: OutputKey, name: str, items: list[FeedItem]) -> FeedMeta:
+        lang = self.settings.language(key.lang)
+        site = lang.site_name
+        if key.scope == "all":
+            title = site
+            description = lang.description or i18n.gettext(key.lang, ALL_DESCRIPTION, site=site)
+        else:
+            t, d = TITLES[key.scope]
+            title = i18n.gettext(key.lang, t, site=site, name=name)
+            description = i18n.gettext(key.lang, d, site=site, name=name)
+        return FeedMeta(
+            key=str(key),
+            guid=feed_guid(self.settings, key),
+            lang=key.lang,
+            direction=lang.direction,
+            site_name=site,
+            title=title,
+            description=description,
+            site_url=lang.base_url,
+            self_urls={f.format: f.url for f in plan.files(self.settings, key)},
+            hub=self.settings.feeds.websub_hub,
+            generator=self.settings.feeds.generator,
+            updated=max((i.updated for i in items), default=EPOCH),
+        )
+
+    def _write_manifest(self, outputs: Iterable[Output]) -> None:
+        entries = [
+            {
+                "url": o.url,
+                "path": o.path,
+                "key": o.key,
+                "content_type": o.content_type,
+                "sha256": o.sha256,
+                "etag": etag(o.sha256),
+                "size": o.size,
+                "items": o.items,
+                "last_modified": o.last_modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            }
+            for o in outputs
+        ]
+        data = json.dumps({"version": 1, "outputs": entries}, ensure_ascii=False, indent=1)
+        blob = data.encode() + b"\n"
+        target = self.root / plan.MANIFEST
+        try:
+            if target.read_bytes() == blob:
+                return
+        except FileNotFoundError:
+            pass
+        write_atomic(target, blob)
+
+
+def _same_size(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except FileNotFoundError:
+        return False

@@ -1,0 +1,1 @@
+"""Pure renderers: (settings, locale, items) -> bytes. No database, no file system."""

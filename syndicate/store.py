@@ -1,0 +1,800 @@
+"""The queries and writes the rest needs, and the outbox.
+
+Every write that can change an output records, in the same transaction, the
+output keys it dirties (the transactional outbox): a change can never be
+stored and forgotten, even when nothing publishes for a while.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    and_,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from syndicate import clean, i18n, plan
+from syndicate.config import Settings
+from syndicate.ingest import BreakingIn, Record, StoryIn, VariantIn
+from syndicate.model import (
+    Author,
+    BreakingItem,
+    Coverage,
+    Image,
+    Outbox,
+    Output,
+    PublishMark,
+    Region,
+    Section,
+    SectionGroup,
+    Story,
+    StoryCoverage,
+    StoryRegion,
+    Tag,
+    Variant,
+    VariantAuthor,
+    VariantTag,
+    Video,
+)
+from syndicate.plan import OutputKey, VariantScopes
+from syndicate.render import items as ri
+
+log = logging.getLogger(__name__)
+
+VISIBLE = ("published", "scheduled")  # statuses that are live once published_at has passed
+
+
+# --- engine and schema ---
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for the store. SQLite gets WAL, foreign keys and a busy timeout."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn: Any, _record: Any) -> None:
+            cur = conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; safe in WAL
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.attributes["connection"] = None
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def _insert(session: Session) -> Any:
+    name = session.get_bind().dialect.name
+    return postgresql.insert if name == "postgresql" else sqlite.insert
+
+
+def sync_taxonomy(session: Session, settings: Settings) -> None:
+    """Make sure every configured section, group and region has its row."""
+    tax = settings.taxonomy
+    ins = _insert(session)
+    if tax.groups:
+        session.execute(
+            ins(SectionGroup).on_conflict_do_nothing(),
+            [{"key": k} for k in tax.groups],
+        )
+    if tax.regions:
+        session.execute(ins(Region).on_conflict_do_nothing(), [{"key": k} for k in tax.regions])
+    existing = {k: g for k, g in session.execute(select(Section.key, Section.group_key))}
+    for key, term in tax.sections.items():
+        if key not in existing:
+            session.add(Section(key=key, group_key=term.group))
+        elif existing[key] != term.group:
+            session.get(Section, key).group_key = term.group  # type: ignore[union-attr]
+
+
+def _hash(value: Any) -> str:
+    blob = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def live(now: datetime) -> ColumnElement[bool]:
+    """The one definition of a live variant: visible status and published_at passed."""
+    return and_(
+        Variant.status.in_(VISIBLE),
+        Variant.published_at.is_not(None),
+        Variant.published_at <= now,
+    )
+
+
+# --- writes ---
+
+
+@dataclass
+class ApplyResult:
+    stories_changed: int = 0
+    stories_unchanged: int = 0
+    breaking_changed: int = 0
+    breaking_unchanged: int = 0
+    dirty_keys: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _VariantState:
+    scopes: VariantScopes
+    status: str
+    published_at: datetime | None
+    url: str
+
+    @property
+    def visible(self) -> bool:
+        return self.status in VISIBLE
+
+
+class Store:
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine or open_engine(settings.database_url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._tag_ids: dict[tuple[str, str], int] = {}
+        self._author_ids: dict[str, int] = {}
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def prepare(self) -> None:
+        """Migrate the schema and sync the taxonomy. Idempotent."""
+        migrate(self.engine)
+        with self.session() as s, s.begin():
+            sync_taxonomy(s, self.settings)
+
+    # -- applying records --
+
+    def apply(self, session: Session, record: Record, now: datetime) -> bool:
+        """Apply one record inside the caller's transaction; True when it changed anything."""
+        if isinstance(record, StoryIn):
+            keys = self._upsert_story(session, record, now)
+        else:
+            keys = self._upsert_breaking(session, record, now)
+        if keys is None:
+            return False
+        self.mark_dirty(session, keys, now)
+        return True
+
+    def mark_dirty(self, session: Session, keys: Iterable[OutputKey], now: datetime) -> None:
+        rows = [{"key": str(k), "created_at": now} for k in sorted(set(keys))]
+        if rows:
+            session.execute(insert(Outbox), rows)
+
+    def _variant_states(self, session: Session, story_id: str) -> dict[str, _VariantState]:
+        story = session.get(Story, story_id)
+        if story is None:
+            return {}
+        regions = tuple(
+            session.scalars(
+                select(StoryRegion.region_key)
+                .where(StoryRegion.story_id == story_id)
+                .order_by(StoryRegion.position)
+            )
+        )
+        coverage = tuple(
+            session.scalars(
+                select(StoryCoverage.coverage_key)
+                .where(StoryCoverage.story_id == story_id)
+                .order_by(StoryCoverage.position)
+            )
+        )
+        tags: dict[str, list[str]] = {}
+        for lang, slug in session.execute(
+            select(VariantTag.lang, Tag.slug)
+            .join(Tag, Tag.id == VariantTag.tag_id)
+            .where(VariantTag.story_id == story_id)
+        ):
+            tags.setdefault(lang, []).append(slug)
+        authors: dict[str, list[str]] = {}
+        for lang, slug in session.execute(
+            select(VariantAuthor.lang, Author.slug)
+            .join(Author, Author.id == VariantAuthor.author_id)
+            .where(VariantAuthor.story_id == story_id)
+        ):
+            authors.setdefault(lang, []).append(slug)
+        out = {}
+        for v in session.scalars(select(Variant).where(Variant.story_id == story_id)):
+            scopes = VariantScopes(
+                v.lang,
+                story.section_key,
+                regions,
+                coverage,
+                tuple(tags.get(v.lang, ())),
+                tuple(authors.get(v.lang, ())),
+            )
+            out[v.lang] = _VariantState(scopes, v.status, v.published_at, v.url)
+        return out
+
+    def _upsert_story(self, session: Session, rec: StoryIn, now: datetime) -> set[OutputKey] | None:
+        story_hash = _hash([rec.section, rec.regions, rec.coverage])
+        story = session.get(Story, rec.id)
+        variant_hashes = {v.lang: _hash(asdict(v)) for v in rec.variants}
+        old_hashes = dict(
+            session.execute(
+                select(Variant.lang, Variant.content_hash).where(Variant.story_id == rec.id)
+            ).all()
+        )
+        story_changed = story is None or story.content_hash != story_hash
+        changed_langs = {lang for lang, h in variant_hashes.items() if old_hashes.get(lang) != h}
+        if not story_changed and not changed_langs:
+            return None
+
+        before = self._variant_states(session, rec.id)
+        if story is None:
+            story = Story(
+                id=rec.id, section_key=rec.section, content_hash=story_hash, modified_at=now
+            )
+            session.add(story)
+            session.flush()
+        elif story_changed:
+            story.section_key = rec.section
+            story.content_hash = story_hash
+            story.modified_at = now
+            session.execute(delete(StoryRegion).where(StoryRegion.story_id == rec.id))
+            session.execute(delete(StoryCoverage).where(StoryCoverage.story_id == rec.id))
+        if story_changed:
+            if rec.coverage:
+                session.execute(
+                    _insert(session)(Coverage).on_conflict_do_nothing(),
+                    [{"key": c} for c in rec.coverage],
+                )
+                session.add_all(
+                    StoryCoverage(story_id=rec.id, coverage_key=c, position=i)
+                    for i, c in enumerate(rec.coverage)
+                )
+            session.add_all(
+                StoryRegion(story_id=rec.id, region_key=r, position=i)
+                for i, r in enumerate(rec.regions)
+            )
+        for v in rec.variants:
+            if v.lang in changed_langs:
+                self._write_variant(session, rec, v, variant_hashes[v.lang], now)
+        session.flush()
+        after = self._variant_states(session, rec.id)
+
+        touched = set(after) if story_changed else changed_langs
+        keys: set[OutputKey] = set()
+        siblings_dirty = False
+        for lang in touched:
+            old, new = before.get(lang), after.get(lang)
+            for state in (old, new):
+                if state is not None and state.visible:
+                    keys |= plan.keys_for_variant(self.settings, state.scopes)
+            if (
+                old is None
+                or new is None
+                or (old.status, old.published_at, old.url)
+                != (
+                    new.status,
+                    new.published_at,
+                    new.url,
+                )
+            ):
+                siblings_dirty = True
+        if siblings_dirty:  # their entries list this one's translations
+            for lang, state in after.items():
+                if lang not in touched and state.visible:
+                    keys |= plan.keys_for_variant(self.settings, state.scopes)
+        return keys
+
+    def _write_variant(
+        self, session: Session, rec: StoryIn, v: VariantIn, content_hash: str, now: datetime
+    ) -> None:
+        key = (rec.id, v.lang)
+        for model in (VariantTag, VariantAuthor, Image, Video):
+            session.execute(delete(model).where(model.story_id == rec.id, model.lang == v.lang))
+        url = v.url or plan.article_url(self.settings, v.lang, rec.section, v.slug)
+        row = session.get(Variant, key)
+        if row is None:
+            row = Variant(story_id=rec.id, lang=v.lang)
+            session.add(row)
+        row.title = v.title
+        row.slug = v.slug
+        row.summary = v.summary
+        row.body_html = v.body_html
+        row.source = v.source
+        row.status = v.status
+        row.published_at = v.published_at
+        row.updated_at = v.updated_at
+        row.url = url
+        row.url_override = v.url is not None
+        row.content_hash = content_hash
+        row.modified_at = now
+        session.flush()
+        seen: set[int] = set()
+        for i, name in enumerate(v.tags):
+            tag_id = self._tag_id(session, v.lang, name)
+            if tag_id not in seen:
+                seen.add(tag_id)
+                session.add(VariantTag(story_id=rec.id, lang=v.lang, tag_id=tag_id, position=i))
+        seen = set()
+        for i, name in enumerate(v.authors):
+            author_id = self._author_id(session, name)
+            if author_id not in seen:
+                seen.add(author_id)
+                session.add(
+                    VariantAuthor(story_id=rec.id, lang=v.lang, author_id=author_id, position=i)
+                )
+        if v.image:
+            session.add(Image(story_id=rec.id, lang=v.lang, **asdict(v.image)))
+        if v.video:
+            session.add(Video(story_id=rec.id, lang=v.lang, **asdict(v.video)))
+
+    def _tag_id(self, session: Session, lang: str, name: str) -> int:
+        slug = clean.slugify(name) or "tag-" + hashlib.sha256(name.encode()).hexdigest()[:10]
+        cached = self._tag_ids.get((lang, slug))
+        if cached is not None:
+            return cached
+        session.execute(
+            _insert(session)(Tag)
+            .values(lang=lang, slug=slug, name=name)
+            .on_conflict_do_nothing(index_elements=["lang", "slug"])
+        )
+        tag_id = session.scalar(select(Tag.id).where(Tag.lang == lang, Tag.slug == slug))
+        assert tag_id is not None
+        self._tag_ids[(lang, slug)] = tag_id
+        return tag_id
+
+    def _author_id(self, session: Session, name: str) -> int:
+        slug = clean.slugify(name) or "author-" + hashlib.sha256(name.encode()).hexdigest()[:10]
+        cached = self._author_ids.get(slug)
+        if cached is not None:
+            return cached
+        session.execute(
+            _insert(session)(Author)
+            .values(slug=slug, name=name)
+            .on_conflict_do_nothing(index_elements=["slug"])
+        )
+        author_id = session.scalar(select(Author.id).where(Author.slug == slug))
+        assert author_id is not None
+        self._author_ids[slug] = author_id
+        return author_id
+
+    def forget_caches(self) -> None:
+        """Drop id caches (after a rollback, cached ids may name rows that never landed)."""
+        self._tag_ids.clear()
+        self._author_ids.clear()
+
+    def _upsert_breaking(
+        self, session: Session, rec: BreakingIn, now: datetime
+    ) -> set[OutputKey] | None:
+        content_hash = _hash(asdict(rec))
+        row = session.get(BreakingItem, rec.id)
+        if row is not None and row.content_hash == content_hash:
+            return None
+        keys = plan.keys_for_breaking(rec.lang)
+        if row is None:
+            row = BreakingItem(id=rec.id)
+            session.add(row)
+        else:
+            keys |= plan.keys_for_breaking(row.lang)
+        row.lang = rec.lang
+        row.text = rec.text
+        row.published_at = rec.published_at
+        row.expires_at = rec.expires_at
+        row.story_id = rec.story_id
+        row.withdrawn = rec.withdrawn
+        row.content_hash = content_hash
+        row.modified_at = now
+        return keys
+
+    # --- the outbox ---
+
+    def pending(self, session: Session) -> tuple[int, set[OutputKey]]:
+        """The dirty keys and the highest outbox id they cover."""
+        top = session.scalar(select(func.max(Outbox.id)))
+        if top is None:
+            return 0, set()
+        keys = {
+            OutputKey.parse(k)
+            for k in session.scalars(select(Outbox.key).where(Outbox.id <= top).distinct())
+        }
+        return top, keys
+
+    def clear_pending(self, session: Session, upto: int) -> None:
+        session.execute(delete(Outbox).where(Outbox.id <= upto))
+
+    def mark(self, session: Session, name: str = "publish") -> datetime | None:
+        row = session.get(PublishMark, name)
+        return row.at if row else None
+
+    def set_mark(self, session: Session, at: datetime, name: str = "publish") -> None:
+        row = session.get(PublishMark, name)
+        if row is None:
+            session.add(PublishMark(name=name, at=at))
+        else:
+            row.at = at
+
+    def due_by_time(self, session: Session, since: datetime, now: datetime) -> set[OutputKey]:
+        """Keys whose content changed because time passed: embargoes, expiries."""
+        lo, hi = min(since, now), max(since, now)
+        keys: set[OutputKey] = set()
+        crossed = select(Variant.story_id).where(
+            Variant.status.in_(VISIBLE), Variant.published_at > lo, Variant.published_at <= hi
+        )
+        story_ids = list(session.scalars(crossed.distinct()))
+        for chunk in _chunks(story_ids, 500):
+            for story_id in chunk:  # the story's own feeds and its translations'
+                for state in self._variant_states(session, story_id).values():
+                    if state.visible:
+                        keys |= plan.keys_for_variant(self.settings, state.scopes)
+        lifetime = self.settings.breaking.lifetime
+        for lang in session.scalars(
+            select(BreakingItem.lang)
+            .where(
+                or_(
+                    and_(BreakingItem.published_at > lo, BreakingItem.published_at <= hi),
+                    and_(BreakingItem.expires_at > lo, BreakingItem.expires_at <= hi),
+                    and_(
+                        BreakingItem.expires_at.is_(None),
+                        BreakingItem.published_at > lo - lifetime,
+                        BreakingItem.published_at <= hi - lifetime,
+                    ),
+                )
+            )
+            .distinct()
+        ):
+            if lang in self.settings.languages:
+                keys |= plan.keys_for_breaking(lang)
+        return keys
+
+    # --- reads for publishing ---
+
+    def content_keys(self, session: Session, now: datetime) -> set[OutputKey]:
+        """Tag, author and coverage feeds that exist at ``now``."""
+        langs = list(self.settings.languages)
+        keys: set[OutputKey] = set()
+        q_tags = (
+            select(Tag.lang, Tag.slug)
+            .join(VariantTag, VariantTag.tag_id == Tag.id)
+            .join(
+                Variant,
+                and_(Variant.story_id == VariantTag.story_id, Variant.lang == VariantTag.lang),
+            )
+            .where(live(now), Tag.lang.in_(langs))
+            .group_by(Tag.lang, Tag.slug)
+            .having(func.count() >= self.settings.feeds.tag_min_stories)
+        )
+        keys |= {plan.feed(lang, "tag", slug) for lang, slug in session.execute(q_tags)}
+        q_authors = (
+            select(VariantAuthor.lang, Author.slug)
+            .join(Author, Author.id == VariantAuthor.author_id)
+            .join(
+                Variant,
+                and_(
+                    Variant.story_id == VariantAuthor.story_id, Variant.lang == VariantAuthor.lang
+                ),
+            )
+            .where(live(now), Variant.lang.in_(langs))
+            .distinct()
+        )
+        keys |= {plan.feed(lang, "author", slug) for lang, slug in session.execute(q_authors)}
+        q_coverage = (
+            select(Variant.lang, StoryCoverage.coverage_key)
+            .join(StoryCoverage, StoryCoverage.story_id == Variant.story_id)
+            .where(live(now), Variant.lang.in_(langs))
+            .distinct()
+        )
+        keys |= {plan.feed(lang, "coverage", c) for lang, c in session.execute(q_coverage)}
+        return keys
+
+    def feed_refs(
+        self, session: Session, key: OutputKey, now: datetime, limit: int
+    ) -> list[tuple[str, str]]:
+        """(story_id, lang) of the newest live variants in a feed, newest first."""
+        q = select(Variant.story_id, Variant.lang).where(Variant.lang == key.lang, live(now))
+        if key.scope == "section":
+            q = q.join(Story, Story.id == Variant.story_id).where(Story.section_key == key.value)
+        elif key.scope == "group":
+            q = (
+                q.join(Story, Story.id == Variant.story_id)
+                .join(Section, Section.key == Story.section_key)
+                .where(Section.group_key == key.value)
+            )
+        elif key.scope == "region":
+            q = q.join(StoryRegion, StoryRegion.story_id == Variant.story_id).where(
+                StoryRegion.region_key == key.value
+            )
+        elif key.scope == "coverage":
+            q = q.join(StoryCoverage, StoryCoverage.story_id == Variant.story_id).where(
+                StoryCoverage.coverage_key == key.value
+            )
+        elif key.scope == "tag":
+            q = (
+                q.join(
+                    VariantTag,
+                    and_(VariantTag.story_id == Variant.story_id, VariantTag.lang == Variant.lang),
+                )
+                .join(Tag, Tag.id == VariantTag.tag_id)
+                .where(Tag.slug == key.value)
+            )
+        elif key.scope == "author":
+            q = (
+                q.join(
+                    VariantAuthor,
+                    and_(
+                        VariantAuthor.story_id == Variant.story_id,
+                        VariantAuthor.lang == Variant.lang,
+                    ),
+                )
+                .join(Author, Author.id == VariantAuthor.author_id)
+                .where(Author.slug == key.value)
+            )
+        elif key.scope != "all":
+            raise ValueError(f"no story query for {key}")
+        q = q.order_by(Variant.published_at.desc(), Variant.story_id.desc()).limit(limit)
+        return [(s, lang) for s, lang in session.execute(q)]
+
+    def count_live(self, session: Session, key: OutputKey, now: datetime) -> int:
+        """How many live variants a tag has (its feed exists from tag_min_stories on)."""
+        assert key.scope == "tag"
+        q = (
+            select(func.count())
+            .select_from(Variant)
+            .join(
+                VariantTag,
+                and_(VariantTag.story_id == Variant.story_id, VariantTag.lang == Variant.lang),
+            )
+            .join(Tag, Tag.id == VariantTag.tag_id)
+            .where(Tag.lang == key.lang, Tag.slug == key.value, live(now))
+        )
+        return session.scalar(q) or 0
+
+    def scope_name(self, session: Session, key: OutputKey) -> str:
+        """The display name of a tag or author feed's subject."""
+        if key.scope == "tag":
+            name = session.scalar(
+                select(Tag.name).where(Tag.lang == key.lang, Tag.slug == key.value)
+            )
+        elif key.scope == "author":
+            name = session.scalar(select(Author.name).where(Author.slug == key.value))
+        else:
+            raise ValueError(key.scope)
+        return name or key.value
+
+    def load_items(
+        self,
+        session: Session,
+        refs: Sequence[tuple[str, str]],
+        now: datetime,
+        cache: dict[tuple[str, str], ri.FeedItem],
+    ) -> list[ri.FeedItem]:
+        """FeedItems for refs, in order; each is built once per publish and cached."""
+        missing = [r for r in refs if r not in cache]
+        for chunk in _chunks(missing, 400):
+            cache.update(self._build_items(session, chunk, now))
+        return [cache[r] for r in refs if r in cache]
+
+    def _build_items(
+        self, session: Session, refs: Sequence[tuple[str, str]], now: datetime
+    ) -> dict[tuple[str, str], ri.FeedItem]:
+        settings = self.settings
+        tax = settings.taxonomy
+        pairs = tuple_(Variant.story_id, Variant.lang).in_(refs)
+        story_ids = sorted({s for s, _ in refs})
+        rows = session.execute(
+            select(Variant, Story.section_key)
+            .join(Story, Story.id == Variant.story_id)
+            .where(pairs)
+        ).all()
+        regions: dict[str, list[str]] = {}
+        for sid, rkey in session.execute(
+            select(StoryRegion.story_id, StoryRegion.region_key)
+            .where(StoryRegion.story_id.in_(story_ids))
+            .order_by(StoryRegion.story_id, StoryRegion.position)
+        ):
+            regions.setdefault(sid, []).append(rkey)
+        tags: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for sid, lang, slug, name in session.execute(
+            select(VariantTag.story_id, VariantTag.lang, Tag.slug, Tag.name)
+            .join(Tag, Tag.id == VariantTag.tag_id)
+            .where(tuple_(VariantTag.story_id, VariantTag.lang).in_(refs))
+            .order_by(VariantTag.story_id, VariantTag.lang, VariantTag.position)
+        ):
+            tags.setdefault((sid, lang), []).append((slug, name))
+        authors: dict[tuple[str, str], list[ri.Person]] = {}
+        for sid, lang, slug, name in session.execute(
+            select(VariantAuthor.story_id, VariantAuthor.lang, Author.slug, Author.name)
+            .join(Author, Author.id == VariantAuthor.author_id)
+            .where(tuple_(VariantAuthor.story_id, VariantAuthor.lang).in_(refs))
+            .order_by(VariantAuthor.story_id, VariantAuthor.lang, VariantAuthor.position)
+        ):
+            authors.setdefault((sid, lang), []).append(ri.Person(name, slug))
+        images = {
+            (i.story_id, i.lang): i
+            for i in session.scalars(
+                select(Image).where(tuple_(Image.story_id, Image.lang).in_(refs))
+            )
+        }
+        videos = {
+            (v.story_id, v.lang): v
+            for v in session.scalars(
+                select(Video).where(tuple_(Video.story_id, Video.lang).in_(refs))
+            )
+        }
+        siblings: dict[str, list[tuple[str, str]]] = {}
+        for sid, lang, url in session.execute(
+            select(Variant.story_id, Variant.lang, Variant.url)
+            .where(Variant.story_id.in_(story_ids), live(now))
+            .order_by(Variant.story_id)
+        ):
+            if lang in settings.languages:
+                siblings.setdefault(sid, []).append((lang, url))
+        order = {code: i for i, code in enumerate(settings.languages)}
+
+        out: dict[tuple[str, str], ri.FeedItem] = {}
+        for variant, section in rows:
+            key = (variant.story_id, variant.lang)
+            lang = variant.lang
+            cats = []
+            if section in tax.sections:
+                label = tax.sections[section].label(lang)
+                scheme = _scheme(settings, plan.feed(lang, "section", section))
+                cats.append(ri.Category(section, label, scheme))
+            for r in regions.get(variant.story_id, ()):
+                cats.append(
+                    ri.Category(
+                        r,
+                        tax.regions[r].label(lang) if r in tax.regions else r,
+                        _scheme(settings, plan.feed(lang, "region", r)),
+                    )
+                )
+            for slug, name in tags.get(key, ()):
+                cats.append(
+                    ri.Category(slug, name, _scheme(settings, plan.feed(lang, "tag", slug)))
+                )
+            image = images.get(key)
+            video = videos.get(key)
+            alts = sorted(siblings.get(variant.story_id, ()), key=lambda a: order.get(a[0], 99))
+            assert variant.published_at is not None
+            out[key] = ri.FeedItem(
+                story_id=variant.story_id,
+                lang=lang,
+                guid=entry_guid(settings, variant.story_id, lang),
+                title=variant.title,
+                url=variant.url,
+                summary=variant.summary,
+                body_html=variant.body_html,
+                authors=tuple(authors.get(key, ())),
+                source=variant.source,
+                categories=tuple(cats),
+                published=variant.published_at,
+                updated=variant.updated_at or variant.published_at,
+                image=ri.Image(
+                    image.url, image.caption, image.credit, image.width, image.height, image.mime
+                )
+                if image
+                else None,
+                video=ri.Video(video.url, video.thumbnail_url, video.duration_s, video.mime)
+                if video
+                else None,
+                alternates=tuple(ri.Alternate(a, u, i18n.language_name(a)) for a, u in alts),
+            )
+        return out
+
+    def breaking_entries(
+        self, session: Session, lang: str, now: datetime
+    ) -> list[ri.BreakingEntry]:
+        """Live ticker items: published, not withdrawn, not expired; newest first."""
+        lifetime = self.settings.breaking.lifetime
+        q = (
+            select(BreakingItem)
+            .where(
+                BreakingItem.lang == lang,
+                BreakingItem.withdrawn.is_(False),
+                BreakingItem.published_at <= now,
+                or_(
+                    BreakingItem.expires_at > now,
+                    and_(
+                        BreakingItem.expires_at.is_(None),
+                        BreakingItem.published_at > now - lifetime,
+                    ),
+                ),
+            )
+            .order_by(BreakingItem.published_at.desc(), BreakingItem.id.desc())
+            .limit(self.settings.breaking.items)
+        )
+        items = list(session.scalars(q))
+        linked = {i.story_id for i in items if i.story_id}
+        urls = dict(
+            session.execute(
+                select(Variant.story_id, Variant.url).where(
+                    Variant.story_id.in_(linked), Variant.lang == lang, live(now)
+                )
+            ).all()
+        )
+        home = self.settings.language(lang).base_url
+        return [
+            ri.BreakingEntry(
+                id=i.id,
+                guid=_uuid(self.settings, f"breaking:{i.id}"),
+                lang=lang,
+                text=i.text,
+                url=urls.get(i.story_id or "", home),
+                published=i.published_at,
+                expires=i.expires_at or i.published_at + lifetime,
+            )
+            for i in items
+        ]
+
+    # --- the manifest ---
+
+    def outputs(self, session: Session) -> dict[str, Output]:
+        return {o.path: o for o in session.scalars(select(Output))}
+
+    def outputs_for(self, session: Session, keys: Iterable[OutputKey]) -> dict[str, Output]:
+        names = [str(k) for k in keys]
+        out: dict[str, Output] = {}
+        for chunk in _chunks(names, 500):
+            out.update(
+                {o.path: o for o in session.scalars(select(Output).where(Output.key.in_(chunk)))}
+            )
+        return out
+
+    def iter_outputs(self, session: Session) -> Iterator[Output]:
+        yield from session.scalars(select(Output).order_by(Output.path))
+
+
+def entry_guid(settings: Settings, story_id: str, lang: str) -> str:
+    """A stable entry id: the same across edits, slug changes and section moves."""
+    return _uuid(settings, f"story:{story_id}:{lang}")
+
+
+def feed_guid(settings: Settings, key: OutputKey) -> str:
+    return _uuid(settings, f"output:{key}")
+
+
+def _uuid(settings: Settings, name: str) -> str:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"syndicate:{settings.site_id}:{name}").urn
+
+
+def _scheme(settings: Settings, key: OutputKey) -> str:
+    fmt = settings.feeds.formats[0]
+    return plan.file_for(settings, key, fmt).url
+
+
+def _chunks(seq: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

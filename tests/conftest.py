@@ -1,0 +1,135 @@
+"""Fixtures: settings on a temporary directory, and stores on SQLite and PostgreSQL.
+
+PostgreSQL tests use the machine's local server (SYNDICATE_TEST_POSTGRES_URL,
+default: the local socket as the current user). Without a server they skip
+with the reason, except under CI=true, where they fail: CI can never go green
+by skipping them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from syndicate import config
+from syndicate.ingest import parse_object
+from syndicate.model import Base
+from syndicate.publish import Publisher, PublishResult
+from syndicate.store import Store, open_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+ADMIN_URL = os.environ.get("SYNDICATE_TEST_POSTGRES_URL", "postgresql+psycopg:///postgres")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def need_server(reason: str) -> None:
+    """Skip on a laptop without the server; fail under CI."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: servers are required, not skipped)")
+    pytest.skip(reason)
+
+
+def ts(value: str) -> datetime:
+    return datetime.fromisoformat(value).astimezone(UTC)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> config.Settings:
+    s = config.load(ROOT / "config" / "default.toml", env={})
+    return replace(s, database_url=f"sqlite:///{tmp_path}/store.db", output_dir=tmp_path / "out")
+
+
+_pg_databases: dict[str, str] = {}
+
+
+def _postgres_url(worker: str) -> str:
+    """A database of this test worker's own, created and migrated once per session."""
+    if worker in _pg_databases:
+        return _pg_databases[worker]
+    name = f"syndicate_test_{worker}"
+    try:
+        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    except Exception as e:
+        need_server(f"PostgreSQL is not reachable at {ADMIN_URL}: {e.__class__.__name__}: {e}")
+    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    _pg_databases[worker] = url
+    return url
+
+
+def _truncate(engine: Any) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def make_store(settings: config.Settings, backend: str, worker: str) -> Store:
+    if backend == "sqlite":
+        store = Store(settings)
+    else:
+        url = _postgres_url(worker)
+        engine = open_engine(url)
+        store = Store(replace(settings, database_url=url), engine)
+        from syndicate.store import migrate
+
+        migrate(engine)
+        _truncate(engine)
+    store.prepare()
+    return store
+
+
+@pytest.fixture
+def store(settings: config.Settings, backend: str) -> Iterator[Store]:
+    s = make_store(settings, backend, WORKER)
+    yield s
+    s.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_store(settings: config.Settings) -> Iterator[Store]:
+    s = Store(settings)
+    s.prepare()
+    yield s
+    s.engine.dispose()
+
+
+def load(
+    store: Store, objects: list[dict[str, Any]], now: str = "2026-11-20T12:00:00+00:00"
+) -> list[bool]:
+    """Validate and apply objects as `syndicate import` does; returns changed flags."""
+    changed = []
+    with store.session() as s, s.begin():
+        for obj in objects:
+            changed.append(
+                store.apply(s, parse_object(json.loads(json.dumps(obj)), store.settings), ts(now))
+            )
+    return changed
+
+
+def publish(
+    store: Store,
+    now: str = "2026-11-20T12:00:00+00:00",
+    *,
+    full: bool = False,
+    out: Path | None = None,
+) -> PublishResult:
+    return Publisher(store, out).publish(ts(now), full=full)

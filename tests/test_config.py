@@ -1,0 +1,99 @@
+from pathlib import Path
+
+import pytest
+
+from syndicate import config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_embedded_default_models_the_seed_site():
+    s = config.load(ROOT / "config" / "default.toml", env={})
+    assert list(s.languages) == ["en", "ar", "es"]
+    assert s.languages["ar"].direction == "rtl" and s.languages["en"].direction == "ltr"
+    assert {lang.base_url for lang in s.languages.values()} == {
+        "http://127.0.0.1:8000/en/",
+        "http://127.0.0.1:8000/ar/",
+        "http://127.0.0.1:8000/es/",
+    }
+    tax = s.taxonomy
+    assert set(tax.groups) == {"news", "articles", "videos"}
+    assert len(tax.sections) == 19 and len(tax.regions) == 8
+    assert tax.sections["opinion"].group == "articles" and tax.sections["infographs"].group is None
+    assert tax.regions["us-canada"].label("ar") == "الولايات المتحدة وكندا"
+
+
+def test_production_example_loads_with_a_host_per_language():
+    s = config.load(ROOT / "config" / "production.example.toml", env={})
+    assert len({lang.base_url for lang in s.languages.values()}) == 3
+    assert s.database_url.startswith("postgresql")
+
+
+def test_environment_overrides(tmp_path):
+    s = config.load(
+        ROOT / "config" / "default.toml",
+        env={
+            "SYNDICATE_DATABASE_URL": "sqlite:///x.db",
+            "SYNDICATE_OUTPUT_DIR": str(tmp_path),
+            "SYNDICATE_FEEDS_ITEMS": "7",
+            "SYNDICATE_BREAKING_LIFETIME": "2h",
+        },
+    )
+    assert s.database_url == "sqlite:///x.db" and s.output_dir == tmp_path
+    assert s.feeds.items == 7 and s.breaking.lifetime.total_seconds() == 7200
+
+
+def test_config_path_from_environment(tmp_path):
+    p = tmp_path / "c.toml"
+    p.write_text(
+        (ROOT / "config" / "default.toml")
+        .read_text()
+        .replace('taxonomy = "taxonomy.toml"', f'taxonomy = "{ROOT}/config/taxonomy.toml"')
+    )
+    assert config.load(env={"SYNDICATE_CONFIG": str(p)}).source == str(p)
+
+
+@pytest.mark.parametrize(
+    "edit, named",
+    [
+        (("items = 50", "items = 0"), "feeds.items"),
+        (("items = 50", 'items = "many"'), "feeds.items"),
+        (('lifetime = "6h"', 'lifetime = "soon"'), "breaking.lifetime"),
+        (('base_url = "http://127.0.0.1:8000/ar/"', 'base_url = "/ar/"'), "languages.ar.base_url"),
+        (('path = "es"', 'path = "../es"'), "languages.es.path"),
+        (('path = "es"', 'path = "en"'), "languages.es.path"),
+        (("[languages.es]", "[languages.xx-nope-zz]"), "languages.xx-nope-zz"),
+        (('formats = ["rss", "atom", "json"]', 'formats = ["rss", "html"]'), "feeds.formats"),
+        (('taxonomy = "taxonomy.toml"', 'taxonomy = "missing.toml"'), "taxonomy"),
+        (('site_name = "Al Mayadeen English"', "site_name = 3"), "languages.en.site_name"),
+    ],
+)
+def test_a_bad_setting_fails_at_start_naming_it(tmp_path, edit, named):
+    text = (ROOT / "config" / "default.toml").read_text()
+    assert edit[0] in text
+    p = tmp_path / "bad.toml"
+    p.write_text(text.replace(edit[0], edit[1], 1))
+    (tmp_path / "taxonomy.toml").write_text((ROOT / "config" / "taxonomy.toml").read_text())
+    with pytest.raises(config.ConfigError) as e:
+        config.load(p, env={})
+    assert named in str(e.value)
+
+
+def test_taxonomy_problems_are_named(tmp_path):
+    (tmp_path / "c.toml").write_text(
+        'taxonomy = "t.toml"\n[languages.en]\nsite_name = "S"\nbase_url = "https://e.net/"\n'
+    )
+    (tmp_path / "t.toml").write_text('[sections.politics]\ngroup = "nope"\nen = "Politics"\n')
+    with pytest.raises(config.ConfigError, match=r"sections.politics.group: unknown group 'nope'"):
+        config.load(tmp_path / "c.toml", env={})
+    (tmp_path / "t.toml").write_text('[sections.politics]\nar = "سياسة"\n')
+    with pytest.raises(config.ConfigError, match=r"sections.politics: no label for language 'en'"):
+        config.load(tmp_path / "c.toml", env={})
+
+
+def test_missing_file_and_bad_toml(tmp_path):
+    with pytest.raises(config.ConfigError, match="not found"):
+        config.load(tmp_path / "none.toml", env={})
+    (tmp_path / "x.toml").write_text("this is = = not toml")
+    with pytest.raises(config.ConfigError, match="not valid TOML"):
+        config.load(tmp_path / "x.toml", env={})
