@@ -64,7 +64,8 @@ class UnsafePath(ValueError):
 def safe_join(root: Path, relative: str) -> Path:
     """``root/relative``, refusing anything that would land outside ``root``."""
     rel = PurePosixPath(relative)
-    if rel.is_absolute() or any(part in ("", ".", "..") for part in rel.parts) or "\\" in relative:
+    segments = relative.split("/")
+    if rel.is_absolute() or "\\" in relative or any(seg in ("", ".", "..") for seg in segments):
         raise UnsafePath(f"refusing to write outside the output directory: {relative!r}")
     target = root.joinpath(*rel.parts)
     if not target.resolve().is_relative_to(root.resolve()):

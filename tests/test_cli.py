@@ -1,0 +1,139 @@
+"""The `syndicate` command as a user runs it: a real process, real files."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from factories import breaking, story, variant
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def env(tmp_path):
+    e = dict(os.environ)
+    e.update(
+        SYNDICATE_CONFIG=str(ROOT / "config" / "default.toml"),
+        SYNDICATE_DATABASE_URL=f"sqlite:///{tmp_path}/s.db",
+        SYNDICATE_OUTPUT_DIR=str(tmp_path / "out"),
+    )
+    return e
+
+
+def run(env, *args, stdin: str | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "syndicate.cli", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+
+
+def ndjson(objs):
+    return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objs)
+
+
+def test_import_reports_rejects_applies_the_rest_and_exits_non_zero(env, tmp_path):
+    f = tmp_path / "in.ndjson"
+    f.write_text(
+        ndjson(
+            [
+                story("st-1", variants={"en": variant("Good one")}),
+                story("st-2", section="weather"),
+            ]
+        )
+        + "\n{broken\n"
+        + ndjson(
+            [
+                {
+                    "type": "breaking",
+                    "id": "br-1",
+                    "lang": "en",
+                    "text": "",
+                    "published_at": "2026-11-20T10:00:00Z",
+                },
+                story(
+                    "st-3", variants={"ar": variant("جيد", slug="جيد", published_at="yesterday")}
+                ),
+                breaking("br-2"),
+            ]
+        )
+    )
+    r = run(env, "import", str(f))
+    assert r.returncode == 1
+    lines = r.stderr.splitlines()
+    assert f"{f}:2: st-2: section: unknown section 'weather'" in lines
+    assert any(line.startswith(f"{f}:4: -: json: not valid JSON") for line in lines)
+    assert f"{f}:5: br-1: text: must not be empty" in lines
+    assert any(
+        line.startswith(f"{f}:6: st-3: variants.ar.published_at: must be an RFC 3339")
+        for line in lines
+    )
+    assert lines[-1] == (
+        "imported: 1 stories changed, 0 unchanged; 1 breaking items changed, "
+        "0 unchanged; 4 rejected"
+    )
+    # the valid records were applied: a second import finds them unchanged
+    r = run(env, "import", str(f))
+    assert (
+        "imported: 0 stories changed, 1 unchanged; 0 breaking items changed, 1 unchanged"
+        in r.stderr
+    )
+
+
+def test_import_from_stdin_and_publish(env, tmp_path):
+    r = run(
+        env,
+        "import",
+        "-",
+        stdin=ndjson([story("st-1", variants={"ar": variant("عنوان", slug="عنوان")})]),
+    )
+    assert r.returncode == 0, r.stderr
+    r = run(env, "publish", "--now", "2026-11-20T12:00:00Z")
+    assert r.returncode == 0, r.stderr
+    assert "written" in r.stderr and "0 removed" in r.stderr
+    feed = (tmp_path / "out" / "ar" / "feeds" / "all.rss").read_text()
+    assert "عنوان" in feed
+    r = run(env, "publish", "--all", "--now", "2026-11-20T12:00:00Z", "--out", str(tmp_path / "o2"))
+    assert r.returncode == 0 and (tmp_path / "o2" / "manifest.json").exists()
+
+
+def test_a_bad_file_or_clock_is_a_plain_error(env, tmp_path):
+    r = run(env, "import", str(tmp_path / "missing.ndjson"))
+    assert r.returncode != 0 and "missing.ndjson: cannot read" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run(env, "publish", "--now", "tomorrow")
+    assert r.returncode == 2 and "RFC 3339" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_bad_setting_stops_the_command_naming_it(env):
+    env["SYNDICATE_FEEDS_ITEMS"] = "-3"
+    r = run(env, "publish")
+    assert r.returncode == 2
+    assert "configuration error" in r.stderr and "feeds.items" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_invalid_utf8_costs_one_line(env, tmp_path):
+    f = tmp_path / "in.ndjson"
+    f.write_bytes(
+        ndjson([story("st-1")]).encode() + b'{"id": "\xff"}\n' + ndjson([story("st-2")]).encode()
+    )
+    r = run(env, "import", str(f))
+    assert r.returncode == 1
+    assert f"{f}:2: -: json: not valid UTF-8" in r.stderr
+    assert "2 stories changed" in r.stderr
+
+
+def test_json_logs(env, tmp_path):
+    run(env, "import", "-", stdin=ndjson([story("st-1")]))
+    r = run(env, "--log-format", "json", "-v", "publish", "--now", "2026-11-20T12:00:00Z")
+    events = [json.loads(line) for line in r.stderr.splitlines() if line.startswith("{")]
+    done = [e for e in events if e["event"] == "publish"]
+    assert done and done[0]["written"] > 0 and done[0]["level"] == "info"

@@ -1,0 +1,256 @@
+"""The content store, on SQLite and on PostgreSQL."""
+
+from conftest import load, ts
+from factories import breaking, story, variant
+from sqlalchemy import func, select
+
+from syndicate import plan
+from syndicate.model import Author, Image, Outbox, Tag, Variant, VariantTag, Video
+
+
+def outbox_keys(store):
+    with store.session() as s:
+        return {str(k) for k in store.pending(s)[1]}
+
+
+def clear_outbox(store):
+    with store.session() as s, s.begin():
+        s.execute(Outbox.__table__.delete())
+
+
+def test_story_with_everything_is_stored(store):
+    load(
+        store,
+        [
+            story(
+                "st-1",
+                regions=["mena", "africa"],
+                coverage=["gaza-war"],
+                variants={
+                    "en": variant(
+                        "Hello",
+                        tags=["Morocco", "Rabat"],
+                        authors=["Jane Roe"],
+                        image={"url": "https://e.net/i.jpg", "caption": "cap"},
+                        video={"url": "https://e.net/v.mp4", "duration_s": 10},
+                    ),
+                    "ar": variant(
+                        "مرحبا", slug="مرحبا-بكم", tags=["المغرب"], authors=["الميادين نت"]
+                    ),
+                },
+            )
+        ],
+    )
+    with store.session() as s:
+        rows = {v.lang: v for v in s.scalars(select(Variant))}
+        assert (
+            rows["ar"].url
+            == "http://127.0.0.1:8000/ar/politics/%D9%85%D8%B1%D8%AD%D8%A8%D8%A7-%D8%A8%D9%83%D9%85"
+        )
+        assert rows["en"].published_at == ts("2026-11-20T10:00:00+00:00")
+        assert rows["en"].published_at.tzinfo is not None
+        tags = {(t.lang, t.slug, t.name) for t in s.scalars(select(Tag))}
+        assert tags == {
+            ("en", "morocco", "Morocco"),
+            ("en", "rabat", "Rabat"),
+            ("ar", "المغرب", "المغرب"),
+        }
+        assert {a.slug for a in s.scalars(select(Author))} == {"jane-roe", "الميادين-نت"}
+        assert s.scalar(select(func.count()).select_from(Image)) == 1
+        assert s.scalar(select(func.count()).select_from(Video)) == 1
+    assert {
+        "feed:en:all:",
+        "feed:en:section:politics",
+        "feed:en:group:news",
+        "feed:en:region:mena",
+        "feed:en:region:africa",
+        "feed:en:coverage:gaza-war",
+        "feed:en:tag:morocco",
+        "feed:en:author:jane-roe",
+        "feed:ar:tag:المغرب",
+        "feed:ar:author:الميادين-نت",
+    } <= outbox_keys(store)
+
+
+def test_reimport_is_a_no_op(store):
+    objs = [story("st-1", variants={"en": variant("A", tags=["x"])}), breaking("br-1")]
+    assert load(store, objs) == [True, True]
+    clear_outbox(store)
+    assert load(store, objs) == [False, False]
+    assert outbox_keys(store) == set()
+
+
+def test_later_object_wins_and_untouched_variants_stay(store):
+    load(
+        store,
+        [
+            story(
+                "st-1",
+                variants={"en": variant("First", tags=["old"]), "ar": variant("عربي", slug="عربي")},
+            )
+        ],
+    )
+    load(
+        store, [story("st-1", section="economy", variants={"en": variant("Second", tags=["new"])})]
+    )
+    with store.session() as s:
+        rows = {v.lang: v for v in s.scalars(select(Variant))}
+        assert rows["en"].title == "Second"
+        assert rows["ar"].title == "عربي"  # a story object upserts its variants by language
+        assert rows["ar"].url.startswith("http://127.0.0.1:8000/ar/politics/")  # url fixed at write
+        tag_ids = set(s.scalars(select(VariantTag.tag_id)))
+        assert {s.get(Tag, i).slug for i in tag_ids} == {"new"}
+
+
+def test_a_move_dirties_old_and_new_feeds_and_translations(store):
+    load(
+        store,
+        [
+            story(
+                "st-1",
+                regions=["europe"],
+                variants={"en": variant("A", tags=["old"]), "es": variant("B", slug="b")},
+            )
+        ],
+    )
+    clear_outbox(store)
+    load(
+        store,
+        [
+            story(
+                "st-1",
+                section="sports",
+                regions=["asia"],
+                variants={"en": variant("A", tags=["old"]), "es": variant("B", slug="b")},
+            )
+        ],
+    )
+    keys = outbox_keys(store)
+    for k in (
+        "feed:en:section:politics",
+        "feed:en:section:sports",
+        "feed:en:region:europe",
+        "feed:en:region:asia",
+        "feed:es:section:politics",
+        "feed:es:section:sports",
+    ):
+        assert k in keys
+
+
+def test_a_new_translation_dirties_its_siblings(store):
+    load(store, [story("st-1", variants={"en": variant("A", tags=["t"])})])
+    clear_outbox(store)
+    load(
+        store,
+        [story("st-1", variants={"en": variant("A", tags=["t"]), "ar": variant("ب", slug="ب")})],
+    )
+    keys = outbox_keys(store)
+    assert "feed:ar:all:" in keys
+    assert "feed:en:tag:t" in keys  # the English entry now lists an Arabic alternate
+
+
+def test_an_edit_of_the_body_does_not_dirty_siblings(store):
+    load(
+        store,
+        [
+            story(
+                "st-1",
+                variants={"en": variant("A", tags=["t"]), "ar": variant("ب", slug="ب", tags=["ت"])},
+            )
+        ],
+    )
+    clear_outbox(store)
+    load(
+        store,
+        [
+            story(
+                "st-1",
+                variants={
+                    "en": variant("A", tags=["t"], body_html="<p>new</p>"),
+                    "ar": variant("ب", slug="ب", tags=["ت"]),
+                },
+            )
+        ],
+    )
+    keys = outbox_keys(store)
+    assert "feed:en:tag:t" in keys and "feed:ar:tag:ت" not in keys
+
+
+def test_drafts_dirty_nothing(store):
+    load(store, [story("st-1", variants={"en": {"title": "D", "slug": "d", "status": "draft"}})])
+    assert outbox_keys(store) == set()
+
+
+def test_breaking_item_dirties_its_language(store):
+    load(store, [breaking("br-1", lang="ar", text="عاجل")])
+    assert outbox_keys(store) == {"feed:ar:breaking:"}
+
+
+def test_feed_refs_are_newest_first_and_live_only(store):
+    load(
+        store,
+        [
+            story("st-old", variants={"en": variant("Old", published_at="2026-11-01T00:00:00Z")}),
+            story("st-new", variants={"en": variant("New", published_at="2026-11-19T00:00:00Z")}),
+            story(
+                "st-future",
+                variants={
+                    "en": variant("F", status="scheduled", published_at="2026-12-01T00:00:00Z")
+                },
+            ),
+            story("st-gone", variants={"en": variant("G", status="retracted")}),
+            story("st-draft", variants={"en": {"title": "D", "slug": "d", "status": "draft"}}),
+        ],
+    )
+    with store.session() as s:
+        refs = store.feed_refs(s, plan.feed("en", "all"), ts("2026-11-20T00:00:00Z"), 50)
+        assert [r[0] for r in refs] == ["st-new", "st-old"]
+        refs = store.feed_refs(s, plan.feed("en", "all"), ts("2026-12-02T00:00:00Z"), 1)
+        assert [r[0] for r in refs] == ["st-future"]
+
+
+def test_time_driven_changes_are_found(store):
+    load(
+        store,
+        [
+            story(
+                "st-emb",
+                regions=["asia"],
+                variants={
+                    "en": variant("E", status="scheduled", published_at="2026-11-21T00:00:00Z"),
+                    "es": variant("S", slug="s", published_at="2026-11-19T00:00:00Z"),
+                },
+            ),
+            breaking(
+                "br-1", published_at="2026-11-20T10:00:00Z", expires_at="2026-11-20T11:00:00Z"
+            ),
+            breaking("br-2", lang="ar", published_at="2026-11-20T01:00:00Z"),  # 6h lifetime: 07:00
+        ],
+    )
+    with store.session() as s:
+        keys = {
+            str(k)
+            for k in store.due_by_time(s, ts("2026-11-20T12:00:00Z"), ts("2026-11-21T00:00:00Z"))
+        }
+        assert {"feed:en:all:", "feed:en:region:asia", "feed:es:all:"} <= keys
+        assert "feed:en:breaking:" not in keys
+        keys = {
+            str(k)
+            for k in store.due_by_time(s, ts("2026-11-20T06:00:00Z"), ts("2026-11-20T11:30:00Z"))
+        }
+        assert keys == {"feed:en:breaking:", "feed:ar:breaking:"}
+
+
+def test_rejected_database_write_loses_nothing_stored_before(store):
+    load(store, [story("st-1", variants={"en": variant("Kept")})])
+    with store.session() as s:
+        s.begin()
+        try:
+            with s.begin_nested():
+                s.add(Variant(story_id="st-1", lang="en"))  # a duplicate key, missing columns
+                s.flush()
+        except Exception:
+            pass
+        s.commit()
+    with store.session() as s:
+        assert s.scalar(select(Variant.title)) == "Kept"
