@@ -34,7 +34,9 @@ from syndicate.store import Store, feed_guid
 
 log = logging.getLogger(__name__)
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # `updated` of a feed with no items
+# `updated` of a feed with no items: a constant, so an empty feed's bytes depend on
+# nothing but its key, and a plausible one (the W3C validator flags pre-1990 dates).
+EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
 
 # Feed titles and descriptions. %(site)s is the language's site name,
 # %(name)s the section, group, region, tag, topic or author.
@@ -333,7 +335,7 @@ class Publisher:
             self_urls={f.format: f.url for f in plan.files(self.settings, key)},
             hub=self.settings.feeds.websub_hub,
             generator=self.settings.feeds.generator,
-            updated=max((i.updated for i in items), default=EPOCH),
+            updated=max((i.updated for i in items), default=EMPTY_FEED_UPDATED),
         )
 
     def _write_manifest(self, outputs: Iterable[Output]) -> None:

@@ -12,7 +12,7 @@ import json
 import logging
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from sqlalchemy import (
     or_,
     select,
     tuple_,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -123,6 +124,15 @@ def sync_taxonomy(session: Session, settings: Settings) -> None:
             session.add(Section(key=key, group_key=term.group))
         elif existing[key] != term.group:
             session.get(Section, key).group_key = term.group  # type: ignore[union-attr]
+
+
+def tag_slug(name: str) -> str:
+    """A tag's slug; names with no letters or digits get a stable hashed one."""
+    return clean.slugify(name) or "tag-" + hashlib.sha256(name.encode()).hexdigest()[:10]
+
+
+def author_slug(name: str) -> str:
+    return clean.slugify(name) or "author-" + hashlib.sha256(name.encode()).hexdigest()[:10]
 
 
 def _hash(value: Any) -> str:
@@ -247,22 +257,24 @@ class Store:
         story_hash = _hash([rec.section, rec.regions, rec.coverage])
         story = session.get(Story, rec.id)
         variant_hashes = {v.lang: _hash(asdict(v)) for v in rec.variants}
-        old_hashes = dict(
-            session.execute(
-                select(Variant.lang, Variant.content_hash).where(Variant.story_id == rec.id)
-            ).all()
-        )
+        old_hashes: dict[str, str] = {}
+        if story is not None:
+            old_hashes = {
+                lang: h
+                for lang, h in session.execute(
+                    select(Variant.lang, Variant.content_hash).where(Variant.story_id == rec.id)
+                )
+            }
         story_changed = story is None or story.content_hash != story_hash
-        changed_langs = {lang for lang, h in variant_hashes.items() if old_hashes.get(lang) != h}
-        if not story_changed and not changed_langs:
+        changed = [v for v in rec.variants if old_hashes.get(v.lang) != variant_hashes[v.lang]]
+        if not story_changed and not changed:
             return None
 
-        before = self._variant_states(session, rec.id)
+        before = self._variant_states(session, rec.id) if story is not None else {}
         if story is None:
-            story = Story(
-                id=rec.id, section_key=rec.section, content_hash=story_hash, modified_at=now
+            session.add(
+                Story(id=rec.id, section_key=rec.section, content_hash=story_hash, modified_at=now)
             )
-            session.add(story)
             session.flush()
         elif story_changed:
             story.section_key = rec.section
@@ -276,21 +288,33 @@ class Store:
                     _insert(session)(Coverage).on_conflict_do_nothing(),
                     [{"key": c} for c in rec.coverage],
                 )
-                session.add_all(
-                    StoryCoverage(story_id=rec.id, coverage_key=c, position=i)
-                    for i, c in enumerate(rec.coverage)
+                session.execute(
+                    insert(StoryCoverage),
+                    [
+                        {"story_id": rec.id, "coverage_key": c, "position": i}
+                        for i, c in enumerate(rec.coverage)
+                    ],
                 )
-            session.add_all(
-                StoryRegion(story_id=rec.id, region_key=r, position=i)
-                for i, r in enumerate(rec.regions)
+            if rec.regions:
+                session.execute(
+                    insert(StoryRegion),
+                    [
+                        {"story_id": rec.id, "region_key": r, "position": i}
+                        for i, r in enumerate(rec.regions)
+                    ],
+                )
+        after: dict[str, _VariantState] = {}
+        for lang, prev in before.items():  # variants this object does not carry keep theirs
+            scopes = replace(
+                prev.scopes, section=rec.section, regions=rec.regions, coverage=rec.coverage
             )
-        for v in rec.variants:
-            if v.lang in changed_langs:
-                self._write_variant(session, rec, v, variant_hashes[v.lang], now)
-        session.flush()
-        after = self._variant_states(session, rec.id)
+            after[lang] = replace(prev, scopes=scopes)
+        for v in changed:
+            after[v.lang] = self._write_variant(
+                session, rec, v, variant_hashes[v.lang], now, exists=v.lang in old_hashes
+            )
 
-        touched = set(after) if story_changed else changed_langs
+        touched = set(after) if story_changed else {v.lang for v in changed}
         keys: set[OutputKey] = set()
         siblings_dirty = False
         for lang in touched:
@@ -316,74 +340,111 @@ class Store:
         return keys
 
     def _write_variant(
-        self, session: Session, rec: StoryIn, v: VariantIn, content_hash: str, now: datetime
-    ) -> None:
-        key = (rec.id, v.lang)
-        for model in (VariantTag, VariantAuthor, Image, Video):
-            session.execute(delete(model).where(model.story_id == rec.id, model.lang == v.lang))
+        self,
+        session: Session,
+        rec: StoryIn,
+        v: VariantIn,
+        content_hash: str,
+        now: datetime,
+        *,
+        exists: bool,
+    ) -> _VariantState:
         url = v.url or plan.article_url(self.settings, v.lang, rec.section, v.slug)
-        row = session.get(Variant, key)
-        if row is None:
-            row = Variant(story_id=rec.id, lang=v.lang)
-            session.add(row)
-        row.title = v.title
-        row.slug = v.slug
-        row.summary = v.summary
-        row.body_html = v.body_html
-        row.source = v.source
-        row.status = v.status
-        row.published_at = v.published_at
-        row.updated_at = v.updated_at
-        row.url = url
-        row.url_override = v.url is not None
-        row.content_hash = content_hash
-        row.modified_at = now
-        session.flush()
-        seen: set[int] = set()
-        for i, name in enumerate(v.tags):
-            tag_id = self._tag_id(session, v.lang, name)
-            if tag_id not in seen:
-                seen.add(tag_id)
-                session.add(VariantTag(story_id=rec.id, lang=v.lang, tag_id=tag_id, position=i))
-        seen = set()
-        for i, name in enumerate(v.authors):
-            author_id = self._author_id(session, name)
-            if author_id not in seen:
-                seen.add(author_id)
-                session.add(
-                    VariantAuthor(story_id=rec.id, lang=v.lang, author_id=author_id, position=i)
-                )
+        values = {
+            "title": v.title,
+            "slug": v.slug,
+            "summary": v.summary,
+            "body_html": v.body_html,
+            "source": v.source,
+            "status": v.status,
+            "published_at": v.published_at,
+            "updated_at": v.updated_at,
+            "url": url,
+            "url_override": v.url is not None,
+            "content_hash": content_hash,
+            "modified_at": now,
+        }
+        if exists:
+            for model in (VariantTag, VariantAuthor, Image, Video):
+                session.execute(delete(model).where(model.story_id == rec.id, model.lang == v.lang))
+            session.execute(
+                update(Variant)
+                .where(Variant.story_id == rec.id, Variant.lang == v.lang)
+                .values(**values)
+            )
+        else:
+            session.execute(insert(Variant), [{"story_id": rec.id, "lang": v.lang, **values}])
+        tag_rows: dict[int, dict[str, Any]] = {}
+        tag_slugs: list[str] = []
+        for name in v.tags:
+            slug = tag_slug(name)
+            tag_id = self._tag_id(session, v.lang, slug, name)
+            if tag_id not in tag_rows:
+                tag_rows[tag_id] = {
+                    "story_id": rec.id,
+                    "lang": v.lang,
+                    "tag_id": tag_id,
+                    "position": len(tag_rows),
+                }
+                tag_slugs.append(slug)
+        if tag_rows:
+            session.execute(insert(VariantTag), list(tag_rows.values()))
+        author_rows: dict[int, dict[str, Any]] = {}
+        author_slugs: list[str] = []
+        for name in v.authors:
+            slug = author_slug(name)
+            author_id = self._author_id(session, slug, name)
+            if author_id not in author_rows:
+                author_rows[author_id] = {
+                    "story_id": rec.id,
+                    "lang": v.lang,
+                    "author_id": author_id,
+                    "position": len(author_rows),
+                }
+                author_slugs.append(slug)
+        if author_rows:
+            session.execute(insert(VariantAuthor), list(author_rows.values()))
         if v.image:
-            session.add(Image(story_id=rec.id, lang=v.lang, **asdict(v.image)))
+            session.execute(
+                insert(Image), [{"story_id": rec.id, "lang": v.lang, **asdict(v.image)}]
+            )
         if v.video:
-            session.add(Video(story_id=rec.id, lang=v.lang, **asdict(v.video)))
+            session.execute(
+                insert(Video), [{"story_id": rec.id, "lang": v.lang, **asdict(v.video)}]
+            )
+        scopes = VariantScopes(
+            v.lang, rec.section, rec.regions, rec.coverage, tuple(tag_slugs), tuple(author_slugs)
+        )
+        return _VariantState(scopes, v.status, v.published_at, url)
 
-    def _tag_id(self, session: Session, lang: str, name: str) -> int:
-        slug = clean.slugify(name) or "tag-" + hashlib.sha256(name.encode()).hexdigest()[:10]
+    def _tag_id(self, session: Session, lang: str, slug: str, name: str) -> int:
         cached = self._tag_ids.get((lang, slug))
         if cached is not None:
             return cached
-        session.execute(
-            _insert(session)(Tag)
-            .values(lang=lang, slug=slug, name=name)
-            .on_conflict_do_nothing(index_elements=["lang", "slug"])
-        )
         tag_id = session.scalar(select(Tag.id).where(Tag.lang == lang, Tag.slug == slug))
+        if tag_id is None:
+            session.execute(
+                _insert(session)(Tag)
+                .values(lang=lang, slug=slug, name=name)
+                .on_conflict_do_nothing(index_elements=["lang", "slug"])
+            )
+            tag_id = session.scalar(select(Tag.id).where(Tag.lang == lang, Tag.slug == slug))
         assert tag_id is not None
         self._tag_ids[(lang, slug)] = tag_id
         return tag_id
 
-    def _author_id(self, session: Session, name: str) -> int:
-        slug = clean.slugify(name) or "author-" + hashlib.sha256(name.encode()).hexdigest()[:10]
+    def _author_id(self, session: Session, slug: str, name: str) -> int:
         cached = self._author_ids.get(slug)
         if cached is not None:
             return cached
-        session.execute(
-            _insert(session)(Author)
-            .values(slug=slug, name=name)
-            .on_conflict_do_nothing(index_elements=["slug"])
-        )
         author_id = session.scalar(select(Author.id).where(Author.slug == slug))
+        if author_id is None:
+            session.execute(
+                _insert(session)(Author)
+                .values(slug=slug, name=name)
+                .on_conflict_do_nothing(index_elements=["slug"])
+            )
+            author_id = session.scalar(select(Author.id).where(Author.slug == slug))
         assert author_id is not None
         self._author_ids[slug] = author_id
         return author_id

@@ -201,6 +201,24 @@ def test_titles_are_localized(site):
     )
 
 
+def test_rss_spells_markup_characters_as_hex_references(site):
+    data = read(site, "en/feeds/all.rss")
+    assert b"<title>Morocco &#x26; Israel sign &#x3C;security&#x3E; deal</title>" in data
+    assert b"&amp;" not in data and b"&lt;" not in data
+    assert parse_ok(data).entries[0].title == "Morocco & Israel sign <security> deal"
+
+
+def test_atom_entries_without_text_say_their_headline(site):
+    root = check_atom(read(site, "en/feeds/breaking.atom"), "en")
+    entry = root.find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}summary") == "Live ticker line"
+
+
+def test_empty_feeds_have_a_plausible_constant_date(site):
+    root = check_atom(read(site, "en/feeds/section/sports.atom"), "en")
+    assert root.findtext(f"{ATOM}updated") == "2000-01-01T00:00:00+00:00"
+
+
 def test_breaking_feed_holds_live_items_only(site):
     assert titles(read(site, "en/feeds/breaking.rss")) == ["Live ticker line"]
     assert titles(read(site, "ar/feeds/breaking.atom")) == ["خبر عاجل"]
@@ -212,7 +230,8 @@ def test_hostile_input_never_reaches_a_feed(site):
     for e in manifest(site):
         data = read(site, e["path"])
         for bad in (b"<script", b"onclick", b"javascript:", b"\x01", b"\x0b"):
-            assert bad not in data.replace(b"&lt;", b"<"), (e["path"], bad)
+            decoded = data.replace(b"&lt;", b"<").replace(b"&#x3C;", b"<")
+            assert bad not in decoded, (e["path"], bad)
 
 
 def test_guid_stays_the_same_across_edits(site):
