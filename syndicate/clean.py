@@ -175,13 +175,16 @@ _ATTRIBUTES = {
 _URL_ATTRS = {"href", "src", "poster", "cite"}
 
 
-def html(fragment: str, *, embed_hosts: Iterable[str] = ()) -> str:
+def html(fragment: str, *, base_url: str | None = None, embed_hosts: Iterable[str] = ()) -> str:
     """Sanitize an untrusted HTML fragment with nh3 (ammonia).
 
     Scripts, styles, event handlers and ``javascript:`` URLs are removed by the
     allow-list. An ``iframe`` keeps its ``src`` only when it is https and on an
     allowed embed host, so a body can embed a video player but not a page of
-    the attacker's choosing.
+    the attacker's choosing. Relative URLs are resolved against ``base_url``
+    (the article's own URL): in a feed they would resolve against the feed's
+    URL instead, and readers would follow them to nowhere. Without a base they
+    are dropped.
     """
     hosts = frozenset(h.lower() for h in embed_hosts)
 
@@ -200,5 +203,6 @@ def html(fragment: str, *, embed_hosts: Iterable[str] = ()) -> str:
         link_rel="noopener noreferrer",
         attribute_filter=keep,
         strip_comments=True,
+        url_relative=("rewrite_with_base", base_url) if base_url else "deny",
     )
     return str(cleaned).strip()

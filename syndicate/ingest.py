@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO
 
-from syndicate import clean
+from syndicate import clean, plan
 from syndicate.config import Settings
 
 ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -326,7 +326,7 @@ def _story(v: _Validator, obj: Mapping[str, Any], settings: Settings) -> StoryIn
             if not isinstance(raw, Mapping):
                 v.fail(path, "must be an object")
                 continue
-            variant = _variant(v, raw, lang, path, settings)
+            variant = _variant(v, raw, lang, path, settings, section)
             if variant is not None:
                 variants.append(variant)
     if v.problems or story_id is None or not isinstance(section, str):
@@ -335,7 +335,7 @@ def _story(v: _Validator, obj: Mapping[str, Any], settings: Settings) -> StoryIn
 
 
 def _variant(
-    v: _Validator, obj: Mapping[str, Any], lang: str, path: str, settings: Settings
+    v: _Validator, obj: Mapping[str, Any], lang: str, path: str, settings: Settings, section: Any
 ) -> VariantIn | None:
     before = len(v.problems)
     title = v.string(obj, "title", f"{path}.title", required=True)
@@ -359,13 +359,22 @@ def _variant(
     updated_at = v.timestamp(obj, "updated_at", f"{path}.updated_at")
     if published_at is not None and (updated_at is None or updated_at < published_at):
         updated_at = published_at
+    url = v.url(obj, "url", f"{path}.url")
     body = obj.get("body_html")
     body_html: str | None = None
     if body is not None:
         if not isinstance(body, str):
             v.fail(f"{path}.body_html", "must be a string")
         else:
-            body_html = clean.html(body, embed_hosts=settings.feeds.embed_hosts) or None
+            # relative links in a body are relative to the article's page
+            if url:
+                base = url
+            elif slug and isinstance(section, str) and section in settings.taxonomy.sections:
+                base = plan.article_url(settings, lang, section, slug)
+            else:
+                base = settings.language(lang).base_url
+            body_html = clean.html(body, base_url=base, embed_hosts=settings.feeds.embed_hosts)
+            body_html = body_html or None
     image = None
     raw_image = v.table(obj, "image", f"{path}.image")
     if raw_image is not None:
@@ -404,7 +413,7 @@ def _variant(
         tags=v.strings(obj, "tags", f"{path}.tags"),
         image=image,
         video=video,
-        url=v.url(obj, "url", f"{path}.url"),
+        url=url,
     )
     return None if len(v.problems) > before else variant
 

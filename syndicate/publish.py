@@ -166,11 +166,14 @@ class Publisher:
                 known = store.outputs_for(s, keys)
             ordered = sorted(keys)
             result.keys = len(ordered)
+            by_key: dict[str, list[str]] = {}
+            for path, out in known.items():
+                by_key.setdefault(out.key, []).append(path)
             changes: list[_Change] = []
             cache: dict[tuple[str, str], FeedItem] = {}
             with progress(ordered) as bar:
                 for key in bar:
-                    changes += self._publish_key(s, key, now, known, cache, result)
+                    changes += self._publish_key(s, key, now, known, by_key, cache, result)
         with store.session() as s, s.begin():
             for change in changes:
                 existing = s.get(Output, change.path)
@@ -209,17 +212,17 @@ class Publisher:
         key: OutputKey,
         now: datetime,
         known: dict[str, Output],
+        by_key: dict[str, list[str]],
         cache: dict[tuple[str, str], FeedItem],
         result: PublishResult,
     ) -> Iterator[_Change]:
         rendered = self._render(s, key, now, cache)
         if rendered is None:  # the output no longer exists: remove its files
-            for path, out in known.items():
-                if out.key == str(key):
-                    with _ignore_missing():
-                        os.unlink(safe_join(self.root, path))
-                    result.removed.append(path)
-                    yield _Change(path, None)
+            for path in by_key.get(str(key), ()):
+                with _ignore_missing():
+                    os.unlink(safe_join(self.root, path))
+                result.removed.append(path)
+                yield _Change(path, None)
             return
         for f, data, count in rendered:
             digest = hashlib.sha256(data).hexdigest()

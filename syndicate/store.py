@@ -28,7 +28,6 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -669,13 +668,24 @@ class Store:
     ) -> dict[tuple[str, str], ri.FeedItem]:
         settings = self.settings
         tax = settings.taxonomy
-        pairs = tuple_(Variant.story_id, Variant.lang).in_(refs)
+        # (story_id, lang) IN (...) defeats SQLite's indexes; ask by story id and
+        # language (the primary key's prefix) and keep the wanted pairs here.
+        wanted = set(refs)
         story_ids = sorted({s for s, _ in refs})
-        rows = session.execute(
-            select(Variant, Story.section_key)
-            .join(Story, Story.id == Variant.story_id)
-            .where(pairs)
-        ).all()
+        langs = sorted({lang for _, lang in refs})
+
+        def of_refs(model: Any) -> ColumnElement[bool]:
+            return and_(model.story_id.in_(story_ids), model.lang.in_(langs))
+
+        rows = [
+            (v, section)
+            for v, section in session.execute(
+                select(Variant, Story.section_key)
+                .join(Story, Story.id == Variant.story_id)
+                .where(of_refs(Variant))
+            )
+            if (v.story_id, v.lang) in wanted
+        ]
         regions: dict[str, list[str]] = {}
         for sid, rkey in session.execute(
             select(StoryRegion.story_id, StoryRegion.region_key)
@@ -687,7 +697,7 @@ class Store:
         for sid, lang, slug, name in session.execute(
             select(VariantTag.story_id, VariantTag.lang, Tag.slug, Tag.name)
             .join(Tag, Tag.id == VariantTag.tag_id)
-            .where(tuple_(VariantTag.story_id, VariantTag.lang).in_(refs))
+            .where(of_refs(VariantTag))
             .order_by(VariantTag.story_id, VariantTag.lang, VariantTag.position)
         ):
             tags.setdefault((sid, lang), []).append((slug, name))
@@ -695,21 +705,15 @@ class Store:
         for sid, lang, slug, name in session.execute(
             select(VariantAuthor.story_id, VariantAuthor.lang, Author.slug, Author.name)
             .join(Author, Author.id == VariantAuthor.author_id)
-            .where(tuple_(VariantAuthor.story_id, VariantAuthor.lang).in_(refs))
+            .where(of_refs(VariantAuthor))
             .order_by(VariantAuthor.story_id, VariantAuthor.lang, VariantAuthor.position)
         ):
             authors.setdefault((sid, lang), []).append(ri.Person(name, slug))
         images = {
-            (i.story_id, i.lang): i
-            for i in session.scalars(
-                select(Image).where(tuple_(Image.story_id, Image.lang).in_(refs))
-            )
+            (i.story_id, i.lang): i for i in session.scalars(select(Image).where(of_refs(Image)))
         }
         videos = {
-            (v.story_id, v.lang): v
-            for v in session.scalars(
-                select(Video).where(tuple_(Video.story_id, Video.lang).in_(refs))
-            )
+            (v.story_id, v.lang): v for v in session.scalars(select(Video).where(of_refs(Video)))
         }
         siblings: dict[str, list[tuple[str, str]]] = {}
         for sid, lang, url in session.execute(

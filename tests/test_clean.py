@@ -50,6 +50,15 @@ def test_html_sanitizer_keeps_article_markup_and_allowed_embeds():
     )
 
 
+def test_relative_urls_resolve_against_the_article_or_go():
+    body = '<p><a href="/en/other">a</a><img src="pic.jpg"><a href="#top">t</a></p>'
+    out = clean.html(body, base_url="https://e.net/en/politics/story")
+    assert 'href="https://e.net/en/other"' in out
+    assert 'src="https://e.net/en/politics/pic.jpg"' in out
+    assert 'href="https://e.net/en/politics/story#top"' in out
+    assert "href" not in clean.html('<a href="/x">a</a>') and "src" not in clean.html('<img src="x">')
+
+
 def test_slugify_keeps_arabic_and_strips_marks_and_paths():
     assert clean.slugify("الشرق الأوسط") == "الشرق-الأوسط"
     assert clean.slugify("مُحَمَّد") == "محمد"
