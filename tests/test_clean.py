@@ -56,7 +56,9 @@ def test_relative_urls_resolve_against_the_article_or_go():
     assert 'href="https://e.net/en/other"' in out
     assert 'src="https://e.net/en/politics/pic.jpg"' in out
     assert 'href="https://e.net/en/politics/story#top"' in out
-    assert "href" not in clean.html('<a href="/x">a</a>') and "src" not in clean.html('<img src="x">')
+    assert "href" not in clean.html('<a href="/x">a</a>') and "src" not in clean.html(
+        '<img src="x">'
+    )
 
 
 def test_slugify_keeps_arabic_and_strips_marks_and_paths():
