@@ -177,8 +177,7 @@ class Store:
         self.settings = settings
         self.engine = engine or open_engine(settings.database_url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._tag_ids: dict[tuple[str, str], int] = {}
-        self._author_ids: dict[str, int] = {}
+        self._term_ids: dict[tuple[str, str, str], int] = {}  # (kind, lang, slug) -> id
 
     def session(self) -> Session:
         return self.sessions()
@@ -373,36 +372,8 @@ class Store:
             )
         else:
             session.execute(insert(Variant), [{"story_id": rec.id, "lang": v.lang, **values}])
-        tag_rows: dict[int, dict[str, Any]] = {}
-        tag_slugs: list[str] = []
-        for name in v.tags:
-            slug = tag_slug(name)
-            tag_id = self._tag_id(session, v.lang, slug, name)
-            if tag_id not in tag_rows:
-                tag_rows[tag_id] = {
-                    "story_id": rec.id,
-                    "lang": v.lang,
-                    "tag_id": tag_id,
-                    "position": len(tag_rows),
-                }
-                tag_slugs.append(slug)
-        if tag_rows:
-            session.execute(insert(VariantTag), list(tag_rows.values()))
-        author_rows: dict[int, dict[str, Any]] = {}
-        author_slugs: list[str] = []
-        for name in v.authors:
-            slug = author_slug(name)
-            author_id = self._author_id(session, slug, name)
-            if author_id not in author_rows:
-                author_rows[author_id] = {
-                    "story_id": rec.id,
-                    "lang": v.lang,
-                    "author_id": author_id,
-                    "position": len(author_rows),
-                }
-                author_slugs.append(slug)
-        if author_rows:
-            session.execute(insert(VariantAuthor), list(author_rows.values()))
+        tag_slugs = self._link(session, rec.id, v.lang, v.tags, "tag")
+        author_slugs = self._link(session, rec.id, v.lang, v.authors, "author")
         if v.image:
             session.execute(
                 insert(Image), [{"story_id": rec.id, "lang": v.lang, **asdict(v.image)}]
@@ -412,46 +383,63 @@ class Store:
                 insert(Video), [{"story_id": rec.id, "lang": v.lang, **asdict(v.video)}]
             )
         scopes = VariantScopes(
-            v.lang, rec.section, rec.regions, rec.coverage, tuple(tag_slugs), tuple(author_slugs)
+            v.lang, rec.section, rec.regions, rec.coverage, tag_slugs, author_slugs
         )
         return _VariantState(scopes, v.status, v.published_at, url)
 
-    def _tag_id(self, session: Session, lang: str, slug: str, name: str) -> int:
-        cached = self._tag_ids.get((lang, slug))
-        if cached is not None:
-            return cached
-        tag_id = session.scalar(select(Tag.id).where(Tag.lang == lang, Tag.slug == slug))
-        if tag_id is None:
-            session.execute(
-                _insert(session)(Tag)
-                .values(lang=lang, slug=slug, name=name)
-                .on_conflict_do_nothing(index_elements=["lang", "slug"])
-            )
-            tag_id = session.scalar(select(Tag.id).where(Tag.lang == lang, Tag.slug == slug))
-        assert tag_id is not None
-        self._tag_ids[(lang, slug)] = tag_id
-        return tag_id
+    def _link(
+        self, session: Session, story_id: str, lang: str, names: Sequence[str], kind: str
+    ) -> tuple[str, ...]:
+        """Link a variant to its tags or authors, in order, each once; return their slugs."""
+        model, column, slug_of = (
+            (VariantTag, "tag_id", tag_slug)
+            if kind == "tag"
+            else (VariantAuthor, "author_id", author_slug)
+        )
+        rows: dict[int, dict[str, Any]] = {}
+        slugs: list[str] = []
+        for name in names:
+            slug = slug_of(name)
+            term_id = self._term_id(session, kind, lang, slug, name)
+            if term_id not in rows:
+                rows[term_id] = {"story_id": story_id, "lang": lang, column: term_id,
+                                 "position": len(rows)}  # fmt: skip
+                slugs.append(slug)
+        if rows:
+            session.execute(insert(model), list(rows.values()))
+        return tuple(slugs)
 
-    def _author_id(self, session: Session, slug: str, name: str) -> int:
-        cached = self._author_ids.get(slug)
+    def _term_id(self, session: Session, kind: str, lang: str, slug: str, name: str) -> int:
+        """The id of a tag (one per language) or an author (shared), made on first use."""
+        if kind == "tag":
+            model: type[Tag] | type[Author] = Tag
+            match = and_(Tag.lang == lang, Tag.slug == slug)
+            values, conflict = {"lang": lang, "slug": slug, "name": name}, ["lang", "slug"]
+            cache_key = (kind, lang, slug)
+        else:
+            model = Author
+            match = Author.slug == slug
+            values, conflict = {"slug": slug, "name": name}, ["slug"]
+            cache_key = (kind, "", slug)
+        cached = self._term_ids.get(cache_key)
         if cached is not None:
             return cached
-        author_id = session.scalar(select(Author.id).where(Author.slug == slug))
-        if author_id is None:
+        query = select(model.id).where(match)
+        term_id = session.scalar(query)
+        if term_id is None:
             session.execute(
-                _insert(session)(Author)
-                .values(slug=slug, name=name)
-                .on_conflict_do_nothing(index_elements=["slug"])
+                _insert(session)(model)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=conflict)
             )
-            author_id = session.scalar(select(Author.id).where(Author.slug == slug))
-        assert author_id is not None
-        self._author_ids[slug] = author_id
-        return author_id
+            term_id = session.scalar(query)
+        assert term_id is not None
+        self._term_ids[cache_key] = term_id
+        return term_id
 
     def forget_caches(self) -> None:
         """Drop id caches (after a rollback, cached ids may name rows that never landed)."""
-        self._tag_ids.clear()
-        self._author_ids.clear()
+        self._term_ids.clear()
 
     def _upsert_breaking(
         self, session: Session, rec: BreakingIn, now: datetime
