@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from babel import Locale, UnknownLocaleError
 
@@ -56,6 +56,24 @@ class Language:
     @property
     def locale(self) -> Locale:
         return Locale.parse(self.code, sep="-")
+
+    @property
+    def host_url(self) -> str:
+        """The root of the language's host: robots.txt and the sitemap index live there."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}/"
+
+    @property
+    def host_dir(self) -> str:
+        """The directory served at ``host_url``: ``path`` less the base URL's own path.
+
+        ``base_url = http://h/en/`` with ``path = "en"`` gives "" (the output root);
+        ``base_url = https://english.example.net/`` with ``path = "english.example.net"``
+        gives "english.example.net". Config validation guarantees the suffix matches.
+        """
+        url_segments = [s for s in urlsplit(self.base_url).path.split("/") if s]
+        segments = self.path.split("/")
+        return "/".join(segments[: len(segments) - len(url_segments)])
 
 
 @dataclass(frozen=True)
@@ -98,6 +116,22 @@ class BreakingSettings:
     items: int = 30
 
 
+PERIODS = ("day", "week", "month")
+
+
+@dataclass(frozen=True)
+class SitemapSettings:
+    # A URL's sitemap file is fixed by its variant's first-publication date:
+    # "week" cuts each month at days 8, 15 and 22, so a file never spans months.
+    period: str = "week"
+    max_urls: int = 50_000  # per file (the protocol's limit); a fuller period splits by hash
+    news_window: timedelta = timedelta(hours=48)
+    news_max: int = 1_000  # entries per news sitemap file (Google's limit)
+    x_default: str | None = None  # language whose URL is hreflang="x-default"
+    gzip: bool = False  # also write .xml.gz twins
+    gzip_canonical: bool = False  # the index lists the .xml.gz twins
+
+
 @dataclass(frozen=True)
 class Settings:
     source: str  # where the settings came from, for messages
@@ -109,6 +143,7 @@ class Settings:
     taxonomy: Taxonomy
     feeds: FeedSettings = field(default_factory=FeedSettings)
     breaking: BreakingSettings = field(default_factory=BreakingSettings)
+    sitemaps: SitemapSettings = field(default_factory=SitemapSettings)
 
     def language(self, code: str) -> Language:
         return self.languages[code]
@@ -171,6 +206,7 @@ def parse(raw: Mapping[str, Any], *, source: str, base_dir: Path) -> Settings:
     taxonomy = _taxonomy(r_tax, taxonomy_raw, languages)
     feeds = _feeds(r, r.table(raw, "feeds"))
     breaking = _breaking(r, r.table(raw, "breaking"))
+    sitemaps = _sitemaps(r, r.table(raw, "sitemaps"), languages)
     return Settings(
         source=source,
         site_id=site_id,
@@ -181,6 +217,7 @@ def parse(raw: Mapping[str, Any], *, source: str, base_dir: Path) -> Settings:
         taxonomy=taxonomy,
         feeds=feeds,
         breaking=breaking,
+        sitemaps=sitemaps,
     )
 
 
@@ -214,6 +251,12 @@ def _languages(r: _Reader, raw: Any) -> dict[str, Language]:
         if path in paths:
             raise ConfigError(f"{r.source}: {where}.path: {path!r} is used by another language")
         paths.add(path)
+        url_path = [unquote(s) for s in parts.path.split("/") if s]
+        if url_path and path.split("/")[-len(url_path) :] != url_path:
+            raise ConfigError(
+                f"{r.source}: {where}.path: must end with the base URL's path "
+                f"{'/'.join(url_path)!r}, so that the directory maps onto the URL; got {path!r}"
+            )
         out[code] = Language(
             code=code,
             site_name=r.string(table, "site_name", where=where),
@@ -222,6 +265,17 @@ def _languages(r: _Reader, raw: Any) -> dict[str, Language]:
             description=r.string(table, "description", where=where, default=""),
             direction=locale.text_direction,
         )
+    hosts: dict[str, str] = {}
+    for code, lang in out.items():
+        netloc = urlsplit(lang.base_url).netloc
+        other = hosts.setdefault(netloc, lang.host_dir)
+        if other != lang.host_dir:
+            raise ConfigError(
+                f"{r.source}: languages.{code}.path: languages on {netloc} must share "
+                f"one host directory ({other!r}), got {lang.host_dir!r}"
+            )
+    if len(set(hosts.values())) != len(hosts):
+        raise ConfigError(f"{r.source}: languages: two hosts share one host directory")
     return out
 
 
@@ -292,6 +346,36 @@ def _breaking(r: _Reader, raw: Mapping[str, Any]) -> BreakingSettings:
     )
 
 
+def _sitemaps(
+    r: _Reader, raw: Mapping[str, Any], languages: Mapping[str, Language]
+) -> SitemapSettings:
+    period = r.string(raw, "period", where="sitemaps", default="week")
+    if period not in PERIODS:
+        raise ConfigError(f"{r.source}: sitemaps.period: must be one of {PERIODS}, got {period!r}")
+    x_default = r.string(raw, "x_default", where="sitemaps", default=next(iter(languages)))
+    if x_default and x_default not in languages:
+        raise ConfigError(
+            f"{r.source}: sitemaps.x_default: {x_default!r} is not a configured language "
+            '(use "" for none)'
+        )
+    max_urls = r.positive_int(raw, "max_urls", where="sitemaps", default=50_000)
+    news_max = r.positive_int(raw, "news_max", where="sitemaps", default=1_000)
+    if max_urls > 50_000 or news_max > 1_000:
+        raise ConfigError(
+            f"{r.source}: sitemaps: max_urls may not exceed 50000 (the protocol) "
+            "nor news_max 1000 (Google News)"
+        )
+    return SitemapSettings(
+        period=period,
+        max_urls=max_urls,
+        news_window=r.duration(raw, "news_window", where="sitemaps", default=timedelta(hours=48)),
+        news_max=news_max,
+        x_default=x_default or None,
+        gzip=r.boolean(raw, "gzip", where="sitemaps", default=False),
+        gzip_canonical=r.boolean(raw, "gzip_canonical", where="sitemaps", default=False),
+    )
+
+
 _DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -330,6 +414,16 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(
                 f"{self.source}: {self._name(where, key)}: must be a list of strings, got {value!r}"
+            )
+        return value
+
+    def boolean(self, raw: Mapping[str, Any], key: str, *, where: str, default: bool) -> bool:
+        value = raw.get(key, default)
+        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+            value = value.lower() in ("true", "1")
+        if not isinstance(value, bool):
+            raise ConfigError(
+                f"{self.source}: {self._name(where, key)}: must be true or false, got {value!r}"
             )
         return value
 

@@ -251,8 +251,10 @@ class Output(Base):
     content_type: Mapped[str] = mapped_column(String(100))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
-    last_modified: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_modified: Mapped[datetime] = mapped_column(UTCDateTime)  # when its bytes last changed
     items: Mapped[int] = mapped_column(Integer, default=0)
+    # the newest update among its contents: a sitemap index's <lastmod> for it
+    content_updated: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PublishMark(Base):

@@ -1,30 +1,43 @@
 """Output keys: which outputs exist, what a change dirties, the URL and path of each.
 
-An output key names one thing rendered from one query: a feed of a language
-and a scope (all stories, a section, a group, a region, a tag, a coverage
-topic, an author, or the breaking ticker). One key is rendered into each
-configured format (RSS, Atom, JSON Feed): the formats share the key's query
-and always change together, so the outbox tracks keys, not files, and
-holds a third of the rows it would otherwise.
+An output key names one thing rendered from one query:
+
+- ``feed``: a feed of a language and a scope (all stories, a section, a group,
+  a region, a tag, a coverage topic, an author, or the breaking ticker),
+  rendered into each configured format (RSS, Atom, JSON Feed). The formats
+  share the key's query and always change together, so the outbox tracks
+  keys, not files, and holds a third of the rows it would otherwise;
+- ``sitemap``: a language's URLs first published in one period (a day, a
+  week-of-month or a month, configurable). A URL's file depends on nothing
+  but its own variant's publication date, so it never moves when other
+  stories come and go, and a period holds a bounded number of URLs;
+- ``news``: a language's Google News sitemap (the last 48 hours);
+- ``index`` and ``robots``: a host's sitemap index and robots.txt.
 
 Directory layout (relative to the output directory; each language's
-directory is served at its ``base_url``)::
+directory is served at its ``base_url``, each host directory at its root)::
 
-    manifest.json                          every output: URL, path, type, hash
+    manifest.json                             every output: URL, path, type, hash
+    {host}/robots.txt, {host}/sitemap.xml
     {lang.path}/feeds/all.{rss,atom,json}
     {lang.path}/feeds/breaking.{...}
     {lang.path}/feeds/{scope}/{value}.{...}   scope: section, group, region,
                                               tag, coverage, author
+    {lang.path}/sitemaps/{YYYY-MM-DD}.xml     the period starting that day
+    {lang.path}/sitemaps/{YYYY-MM-DD}.{n}.xml part n of a period over max_urls
+    {lang.path}/sitemaps/news.xml             (news.{n}.xml past news_max)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
-from syndicate import clean
+from syndicate.clean import path_segment
 from syndicate.config import Settings
 
+KINDS = ("feed", "sitemap", "news", "index", "robots")
 SCOPES = ("all", "section", "group", "region", "tag", "coverage", "author", "breaking")
 # Scopes whose feed exists only while it has stories (the rest always exist).
 CONTENT_SCOPES = ("tag", "coverage", "author")
@@ -34,6 +47,9 @@ CONTENT_TYPES = {
     "rss": "application/rss+xml; charset=utf-8",
     "atom": "application/atom+xml; charset=utf-8",
     "json": "application/feed+json; charset=utf-8",
+    "xml": "application/xml; charset=utf-8",
+    "gz": "application/gzip",
+    "txt": "text/plain; charset=utf-8",
 }
 MANIFEST = "manifest.json"
 
@@ -51,13 +67,29 @@ class OutputKey:
     @classmethod
     def parse(cls, text: str) -> OutputKey:
         kind, lang, scope, value = text.split(":", 3)
-        if kind != "feed" or scope not in SCOPES:
+        if kind not in KINDS or (kind == "feed" and scope not in SCOPES):
             raise ValueError(f"not an output key: {text!r}")
         return cls(kind, lang, scope, value)
 
 
 def feed(lang: str, scope: str, value: str = "") -> OutputKey:
     return OutputKey("feed", lang, scope, value)
+
+
+def sitemap(lang: str, period: str) -> OutputKey:
+    return OutputKey("sitemap", lang, "period", period)
+
+
+def news(lang: str) -> OutputKey:
+    return OutputKey("news", lang, "recent", "")
+
+
+def index(host_dir: str) -> OutputKey:
+    return OutputKey("index", "", "host", host_dir)
+
+
+def robots(host_dir: str) -> OutputKey:
+    return OutputKey("robots", "", "host", host_dir)
 
 
 @dataclass(frozen=True)
@@ -77,13 +109,15 @@ def _relative(key: OutputKey, fmt: str) -> str:
 
 
 def files(settings: Settings, key: OutputKey) -> list[OutputFile]:
-    """The files a key renders to, one per configured format."""
+    """The files a feed key renders to, one per configured format."""
+    assert key.kind == "feed", key
     lang = settings.language(key.lang)
     out = []
     for fmt in settings.feeds.formats:
         rel = _relative(key, fmt)
-        url = lang.base_url + "/".join(clean.path_segment(seg) for seg in rel.split("/"))
-        out.append(OutputFile(key, fmt, f"{lang.path}/{rel}", url, CONTENT_TYPES[fmt]))
+        out.append(
+            OutputFile(key, fmt, f"{lang.path}/{rel}", _url(lang.base_url, rel), CONTENT_TYPES[fmt])
+        )
     return out
 
 
@@ -94,11 +128,84 @@ def file_for(settings: Settings, key: OutputKey, fmt: str) -> OutputFile:
     raise KeyError(fmt)
 
 
+def _url(base: str, rel: str) -> str:
+    return base + "/".join(path_segment(seg) for seg in rel.split("/"))
+
+
+def _join(directory: str, rel: str) -> str:
+    return f"{directory}/{rel}" if directory else rel
+
+
+def sitemap_file(
+    settings: Settings, key: OutputKey, part: int | None = None, *, gz: bool = False
+) -> OutputFile:
+    """A sitemap or news sitemap file of a key; ``part`` numbers the files of a split."""
+    lang = settings.language(key.lang)
+    name = key.value if key.kind == "sitemap" else "news"
+    rel = f"sitemaps/{name}{'' if part is None else f'.{part}'}.xml" + (".gz" if gz else "")
+    return OutputFile(
+        key,
+        "gz" if gz else "xml",
+        f"{lang.path}/{rel}",
+        _url(lang.base_url, rel),
+        CONTENT_TYPES["gz" if gz else "xml"],
+    )
+
+
+def host_file(settings: Settings, key: OutputKey) -> OutputFile:
+    """The sitemap index or robots.txt of a host."""
+    host_url = hosts(settings)[key.value][0]
+    name, fmt = ("sitemap.xml", "xml") if key.kind == "index" else ("robots.txt", "txt")
+    return OutputFile(key, fmt, _join(key.value, name), host_url + name, CONTENT_TYPES[fmt])
+
+
+def hosts(settings: Settings) -> dict[str, tuple[str, list[str]]]:
+    """host directory -> (host URL, its languages in configured order)."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    for code, lang in settings.languages.items():
+        out.setdefault(lang.host_dir, (lang.host_url, []))[1].append(code)
+    return out
+
+
+def host_of(settings: Settings, lang: str) -> str:
+    return settings.language(lang).host_dir
+
+
+def period_of(settings: Settings, published_at: datetime) -> str:
+    """The sitemap period (its first day, UTC) a first-publication time falls in."""
+    d = published_at.astimezone(UTC).date()
+    if settings.sitemaps.period == "month":
+        d = d.replace(day=1)
+    elif settings.sitemaps.period == "week":  # days 1-7, 8-14, 15-21, 22-end of month
+        d = d.replace(day=min(22, 1 + 7 * ((d.day - 1) // 7)))
+    return d.isoformat()
+
+
+def period_bounds(settings: Settings, value: str) -> tuple[datetime, datetime]:
+    """[start, end) of a period, as aware UTC datetimes."""
+    start = date.fromisoformat(value)
+    next_month = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    if settings.sitemaps.period == "day":
+        end = start + timedelta(days=1)
+    elif settings.sitemaps.period == "week" and start.day < 22:
+        end = start + timedelta(days=7)
+    else:
+        end = next_month
+    return _midnight(start), _midnight(end)
+
+
+def _midnight(d: date) -> datetime:
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+
+
 def fixed_keys(settings: Settings) -> list[OutputKey]:
     """Keys that exist whatever the content: a feed of an empty section is still valid."""
     tax = settings.taxonomy
     keys: list[OutputKey] = []
+    for host_dir in hosts(settings):
+        keys += [index(host_dir), robots(host_dir)]
     for lang in settings.languages:
+        keys.append(news(lang))
         keys.append(feed(lang, "all"))
         keys.append(feed(lang, "breaking"))
         keys += [feed(lang, "section", s) for s in tax.sections]
@@ -110,7 +217,7 @@ def fixed_keys(settings: Settings) -> list[OutputKey]:
 def article_url(settings: Settings, lang: str, section: str, slug: str) -> str:
     """The default canonical URL of a variant: base URL, section, slug (encoded)."""
     base = settings.language(lang).base_url
-    return f"{base}{clean.path_segment(section)}/{clean.path_segment(slug)}"
+    return f"{base}{path_segment(section)}/{path_segment(slug)}"
 
 
 @dataclass(frozen=True)
@@ -123,11 +230,24 @@ class VariantScopes:
     coverage: tuple[str, ...]
     tags: tuple[str, ...]  # slugs
     authors: tuple[str, ...]  # slugs
+    published_at: datetime | None
 
 
 def keys_for_variant(settings: Settings, s: VariantScopes) -> set[OutputKey]:
-    """Every feed the variant appears in while it is live."""
-    keys = {feed(s.lang, "all"), feed(s.lang, "section", s.section)}
+    """Every output the variant appears in while it is live.
+
+    The news sitemap is always included: whether the variant is inside its
+    window depends on when the publish runs, and an unchanged render costs
+    one small file's bytes and no write.
+    """
+    keys = {
+        feed(s.lang, "all"),
+        feed(s.lang, "section", s.section),
+        news(s.lang),
+        index(host_of(settings, s.lang)),
+    }
+    if s.published_at is not None:
+        keys.add(sitemap(s.lang, period_of(settings, s.published_at)))
     group = (
         settings.taxonomy.sections[s.section].group
         if s.section in settings.taxonomy.sections

@@ -14,6 +14,7 @@ import logging
 import os
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -29,7 +30,15 @@ from syndicate.i18n import _
 from syndicate.model import Output
 from syndicate.plan import OutputKey
 from syndicate.render import feeds as render_feeds
-from syndicate.render.items import BreakingEntry, Category, FeedItem, FeedMeta
+from syndicate.render import sitemaps as render_sitemaps
+from syndicate.render.items import (
+    BreakingEntry,
+    Category,
+    FeedItem,
+    FeedMeta,
+    IndexEntry,
+    SitemapEntry,
+)
 from syndicate.store import Store, feed_guid
 
 log = logging.getLogger(__name__)
@@ -133,6 +142,33 @@ def _no_progress(keys: Iterable[OutputKey]) -> AbstractContextManager[Iterable[O
     return nullcontext(keys)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    file: plan.OutputFile
+    data: bytes
+    items: int
+    updated: datetime | None  # newest content inside: the index's <lastmod> for a sitemap
+
+
+def split_evenly(entries: list[SitemapEntry], limit: int) -> list[list[SitemapEntry]]:
+    """Cut a period's URLs into files of at most ``limit``, each URL by a hash of its story.
+
+    One file while the period fits. Past that, the fewest parts in which no
+    part overflows; a story's part depends only on its id and the part count,
+    so it moves only when its period splits further.
+    """
+    if len(entries) <= limit:
+        return [entries]
+    parts = -(-len(entries) // limit)
+    while True:
+        buckets: list[list[SitemapEntry]] = [[] for _ in range(parts)]
+        for e in entries:
+            buckets[zlib.crc32(e.story_id.encode()) % parts].append(e)
+        if max(len(b) for b in buckets) <= limit:
+            return [b for b in buckets if b]
+        parts += 1
+
+
 @dataclass
 class _Change:
     path: str
@@ -158,24 +194,28 @@ class Publisher:
                 result.full = True
                 upto, _pending = store.pending(s)
                 keys = set(plan.fixed_keys(self.settings)) | store.content_keys(s, now)
+                keys |= store.sitemap_keys(s, now)
                 known = store.outputs(s)
                 keys |= {OutputKey.parse(o.key) for o in known.values()}
             else:
                 upto, keys = store.pending(s)
                 keys |= store.due_by_time(s, mark, now)
                 known = store.outputs_for(s, keys)
-            ordered = sorted(keys)
+            # indexes last: they list the sitemaps this publish has just written
+            ordered = sorted(keys, key=lambda k: (k.kind == "index", k))
             result.keys = len(ordered)
             by_key: dict[str, list[str]] = {}
             for path, out in known.items():
                 by_key.setdefault(out.key, []).append(path)
-            changes: list[_Change] = []
+            changes: dict[str, _Change] = {}
             cache: dict[tuple[str, str], FeedItem] = {}
             with progress(ordered) as bar:
                 for key in bar:
-                    changes += self._publish_key(s, key, now, known, by_key, cache, result)
+                    rendered = self._render(s, key, now, cache, changes)
+                    for change in self._write(key, rendered, known, by_key, now, result):
+                        changes[change.path] = change
         with store.session() as s, s.begin():
-            for change in changes:
+            for change in changes.values():
                 existing = s.get(Output, change.path)
                 if change.row is None:
                     if existing is not None:
@@ -206,54 +246,80 @@ class Publisher:
         )
         return result
 
-    def _publish_key(
+    def _write(
         self,
-        s: Session,
         key: OutputKey,
-        now: datetime,
+        rendered: list[Rendered] | None,
         known: dict[str, Output],
         by_key: dict[str, list[str]],
-        cache: dict[tuple[str, str], FeedItem],
+        now: datetime,
         result: PublishResult,
     ) -> Iterator[_Change]:
-        rendered = self._render(s, key, now, cache)
-        if rendered is None:  # the output no longer exists: remove its files
-            for path in by_key.get(str(key), ()):
+        """Write what changed; remove the key's files it no longer renders."""
+        keep = {r.file.path for r in rendered or ()}
+        for path in by_key.get(str(key), ()):
+            if path not in keep:
                 with _ignore_missing():
                     os.unlink(safe_join(self.root, path))
                 result.removed.append(path)
                 yield _Change(path, None)
-            return
-        for f, data, count in rendered:
+        for r in rendered or ():
+            f, data = r.file, r.data
             digest = hashlib.sha256(data).hexdigest()
             target = safe_join(self.root, f.path)
             old = known.get(f.path)
+            row = {
+                "path": f.path,
+                "key": str(key),
+                "url": f.url,
+                "content_type": f.content_type,
+                "sha256": digest,
+                "size": len(data),
+                "last_modified": now,
+                "items": r.items,
+                "content_updated": r.updated,
+            }
             if old is not None and old.sha256 == digest and _same_size(target, len(data)):
                 result.unchanged += 1
+                if old.content_updated != r.updated or old.items != r.items:
+                    row["last_modified"] = old.last_modified
+                    yield _Change(f.path, row)
                 continue
             write_atomic(target, data)
             result.written.append(f.path)
-            yield _Change(
-                f.path,
-                {
-                    "path": f.path,
-                    "key": str(key),
-                    "url": f.url,
-                    "content_type": f.content_type,
-                    "sha256": digest,
-                    "size": len(data),
-                    "last_modified": now,
-                    "items": count,
-                },
-            )
+            yield _Change(f.path, row)
 
     def _render(
+        self,
+        s: Session,
+        key: OutputKey,
+        now: datetime,
+        cache: dict[tuple[str, str], FeedItem],
+        changes: dict[str, _Change],
+    ) -> list[Rendered] | None:
+        """The files of a key, or None when the output no longer exists."""
+        if key.kind == "index":
+            return self._render_index(s, key, changes)
+        if key.kind == "robots":
+            if key.value not in plan.hosts(self.settings):
+                return None
+            index_url = plan.host_file(self.settings, plan.index(key.value)).url
+            host_url = plan.hosts(self.settings)[key.value][0]
+            data = render_sitemaps.robots_txt(host_url, index_url)
+            return [Rendered(plan.host_file(self.settings, key), data, 0, None)]
+        if key.lang not in self.settings.languages:
+            return None
+        if key.kind == "sitemap":
+            return self._render_sitemap(s, key, now)
+        if key.kind == "news":
+            return self._render_news(s, key, now)
+        return self._render_feed(s, key, now, cache)
+
+    def _render_feed(
         self, s: Session, key: OutputKey, now: datetime, cache: dict[tuple[str, str], FeedItem]
-    ) -> list[tuple[plan.OutputFile, bytes, int]] | None:
+    ) -> list[Rendered] | None:
         settings = self.settings
         tax = settings.taxonomy
-        if key.lang not in settings.languages:
-            return None
         if key.scope == "breaking":
             items = [self._breaking_item(e) for e in self.store.breaking_entries(s, key.lang, now)]
             name = ""
@@ -275,10 +341,82 @@ class Publisher:
             items = self.store.load_items(s, refs, now, cache)
             name = self._subject(s, key)
         meta = self._meta(key, name, items)
+        return [
+            Rendered(f, render_feeds.RENDERERS[f.format](meta, items), len(items), meta.updated)
+            for f in plan.files(settings, key)
+        ]
+
+    def _sitemap_files(
+        self, key: OutputKey, parts: list[bytes], counts: list[int], updated: list[datetime | None]
+    ) -> list[Rendered]:
+        """One file per part (unnumbered when there is one), and gzip twins when configured."""
         out = []
-        for f in plan.files(settings, key):
-            out.append((f, render_feeds.RENDERERS[f.format](meta, items), len(items)))
+        for i, data in enumerate(parts):
+            part = None if len(parts) == 1 else i + 1
+            out.append(
+                Rendered(plan.sitemap_file(self.settings, key, part), data, counts[i], updated[i])
+            )
+            if self.settings.sitemaps.gzip:
+                twin = plan.sitemap_file(self.settings, key, part, gz=True)
+                out.append(Rendered(twin, render_sitemaps.gzipped(data), counts[i], updated[i]))
         return out
+
+    def _render_sitemap(self, s: Session, key: OutputKey, now: datetime) -> list[Rendered] | None:
+        entries = self.store.sitemap_entries(s, key, now)
+        if not entries:
+            return None
+        buckets = split_evenly(entries, self.settings.sitemaps.max_urls)
+        return self._sitemap_files(
+            key,
+            [render_sitemaps.urlset(b) for b in buckets],
+            [len(b) for b in buckets],
+            [max(e.lastmod for e in b) for b in buckets],
+        )
+
+    def _render_news(self, s: Session, key: OutputKey, now: datetime) -> list[Rendered]:
+        entries = self.store.news_entries(s, key.lang, now)
+        size = self.settings.sitemaps.news_max
+        chunks = [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
+        lang = self.settings.language(key.lang)
+        language = render_sitemaps.news_language(key.lang)
+        return self._sitemap_files(
+            key,
+            [
+                render_sitemaps.news_urlset(c, publication=lang.site_name, language=language)
+                for c in chunks
+            ],
+            [len(c) for c in chunks],
+            [max((e.published for e in c), default=None) for c in chunks],
+        )
+
+    def _render_index(
+        self, s: Session, key: OutputKey, changes: dict[str, _Change]
+    ) -> list[Rendered] | None:
+        """A host's sitemap index: every sitemap of its languages, after this publish."""
+        hosts = plan.hosts(self.settings)
+        if key.value not in hosts:
+            return None
+        rows: dict[str, tuple[str, datetime | None]] = {
+            path: (o.url, o.content_updated)
+            for path, o in self.store.sitemap_outputs(s, hosts[key.value][1]).items()
+        }
+        langs = set(hosts[key.value][1])
+        for path, change in changes.items():  # this publish's writes and removals
+            if change.row is None:
+                rows.pop(path, None)
+            else:
+                changed = OutputKey.parse(change.row["key"])
+                if changed.kind in ("sitemap", "news") and changed.lang in langs:
+                    rows[path] = (change.row["url"], change.row["content_updated"])
+        gz = self.settings.sitemaps.gzip and self.settings.sitemaps.gzip_canonical
+        entries = [
+            IndexEntry(url, updated)
+            for path, (url, updated) in sorted(rows.items())
+            if path.endswith(".gz") == gz
+        ]
+        data = render_sitemaps.sitemap_index(entries)
+        updated = max((e.lastmod for e in entries if e.lastmod), default=None)
+        return [Rendered(plan.host_file(self.settings, key), data, len(entries), updated)]
 
     def _subject(self, s: Session, key: OutputKey) -> str:
         tax = self.settings.taxonomy

@@ -13,7 +13,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -247,6 +247,7 @@ class Store:
                 coverage,
                 tuple(tags.get(v.lang, ())),
                 tuple(authors.get(v.lang, ())),
+                v.published_at,
             )
             out[v.lang] = _VariantState(scopes, v.status, v.published_at, v.url)
         return out
@@ -383,7 +384,7 @@ class Store:
                 insert(Video), [{"story_id": rec.id, "lang": v.lang, **asdict(v.video)}]
             )
         scopes = VariantScopes(
-            v.lang, rec.section, rec.regions, rec.coverage, tag_slugs, author_slugs
+            v.lang, rec.section, rec.regions, rec.coverage, tag_slugs, author_slugs, v.published_at
         )
         return _VariantState(scopes, v.status, v.published_at, url)
 
@@ -402,8 +403,12 @@ class Store:
             slug = slug_of(name)
             term_id = self._term_id(session, kind, lang, slug, name)
             if term_id not in rows:
-                rows[term_id] = {"story_id": story_id, "lang": lang, column: term_id,
-                                 "position": len(rows)}  # fmt: skip
+                rows[term_id] = {
+                    "story_id": story_id,
+                    "lang": lang,
+                    column: term_id,
+                    "position": len(rows),
+                }
                 slugs.append(slug)
         if rows:
             session.execute(insert(model), list(rows.values()))
@@ -522,6 +527,18 @@ class Store:
         ):
             if lang in self.settings.languages:
                 keys |= plan.keys_for_breaking(lang)
+        window = self.settings.sitemaps.news_window
+        for lang in session.scalars(  # variants leaving the news sitemap's window
+            select(Variant.lang)
+            .where(
+                Variant.status.in_(VISIBLE),
+                Variant.published_at > lo - window,
+                Variant.published_at <= hi - window,
+            )
+            .distinct()
+        ):
+            if lang in self.settings.languages:
+                keys |= {plan.news(lang), plan.index(plan.host_of(self.settings, lang))}
         return keys
 
     # --- reads for publishing ---
@@ -807,6 +824,123 @@ class Store:
             )
             for i in items
         ]
+
+    # --- reads for sitemaps ---
+
+    def sitemap_keys(self, session: Session, now: datetime) -> set[OutputKey]:
+        """Every sitemap period that holds a live URL, from a stream of the archive."""
+        q = (
+            select(Variant.lang, Variant.published_at)
+            .where(live(now), Variant.lang.in_(list(self.settings.languages)))
+            .execution_options(yield_per=10_000)
+        )
+        periods: set[tuple[str, date]] = set()
+        for lang, published in session.execute(q):
+            assert published is not None  # live() requires it
+            periods.add((lang, published.date()))  # days first: a set of days, not of rows
+        return {
+            plan.sitemap(
+                lang, plan.period_of(self.settings, datetime(d.year, d.month, d.day, tzinfo=UTC))
+            )
+            for lang, d in periods
+        }
+
+    def sitemap_entries(
+        self, session: Session, key: OutputKey, now: datetime
+    ) -> list[ri.SitemapEntry]:
+        """The live URLs of a sitemap period, oldest first, with their live translations.
+
+        A period holds a bounded number of URLs (its span of days), so it is read
+        whole; the archive around it is never loaded.
+        """
+        start, end = plan.period_bounds(self.settings, key.value)
+        rows = session.execute(
+            select(
+                Variant.story_id,
+                Variant.url,
+                Variant.updated_at,
+                Variant.published_at,
+                Variant.title,
+                Variant.summary,
+            )
+            .where(
+                Variant.lang == key.lang,
+                live(now),
+                Variant.published_at >= start,
+                Variant.published_at < end,
+            )
+            .order_by(Variant.published_at, Variant.story_id)
+        ).all()
+        x_lang = self.settings.sitemaps.x_default
+        order = {code: i for i, code in enumerate(self.settings.languages)}
+        out: list[ri.SitemapEntry] = []
+        for chunk in _chunks(rows, 500):
+            ids = [r.story_id for r in chunk]
+            siblings: dict[str, list[tuple[str, str]]] = {}
+            for sid, lang, url in session.execute(
+                select(Variant.story_id, Variant.lang, Variant.url).where(
+                    Variant.story_id.in_(ids), live(now)
+                )
+            ):
+                if lang in order:
+                    siblings.setdefault(sid, []).append((lang, url))
+            media = self._media(session, ids, key.lang)
+            for r in chunk:
+                alts = sorted(siblings.get(r.story_id, ()), key=lambda a: order[a[0]])
+                x_default = next((u for lang, u in alts if lang == x_lang), None)
+                image, video = media.get(r.story_id, (None, None))
+                out.append(
+                    ri.SitemapEntry(
+                        story_id=r.story_id,
+                        loc=r.url,
+                        lastmod=r.updated_at or r.published_at,
+                        alternates=tuple(alts),
+                        x_default=x_default,
+                        title=r.title,
+                        description=r.summary,
+                        image=image,
+                        video=video,
+                    )
+                )
+        return out
+
+    def _media(
+        self, session: Session, story_ids: Sequence[str], lang: str
+    ) -> dict[str, tuple[ri.Image | None, ri.Video | None]]:
+        images = {
+            i.story_id: ri.Image(i.url, i.caption, i.credit, i.width, i.height, i.mime)
+            for i in session.scalars(
+                select(Image).where(Image.story_id.in_(story_ids), Image.lang == lang)
+            )
+        }
+        videos = {
+            v.story_id: ri.Video(v.url, v.thumbnail_url, v.duration_s, v.mime)
+            for v in session.scalars(
+                select(Video).where(Video.story_id.in_(story_ids), Video.lang == lang)
+            )
+        }
+        return {sid: (images.get(sid), videos.get(sid)) for sid in set(images) | set(videos)}
+
+    def news_entries(self, session: Session, lang: str, now: datetime) -> list[ri.NewsEntry]:
+        """Live variants first published within the news window, newest first."""
+        since = now - self.settings.sitemaps.news_window
+        q = (
+            select(Variant.url, Variant.title, Variant.published_at)
+            .where(Variant.lang == lang, live(now), Variant.published_at > since)
+            .order_by(Variant.published_at.desc(), Variant.story_id.desc())
+        )
+        return [
+            ri.NewsEntry(url, title, published)
+            for url, title, published in session.execute(q)
+            if published is not None
+        ]
+
+    def sitemap_outputs(self, session: Session, langs: Sequence[str]) -> dict[str, Output]:
+        """Manifest rows of the sitemaps of some languages (what a host's index lists)."""
+        cond = or_(
+            *(Output.key.like(f"{kind}:{lang}:%") for lang in langs for kind in ("sitemap", "news"))
+        )
+        return {o.path: o for o in session.scalars(select(Output).where(cond))}
 
     # --- the manifest ---
 

@@ -92,3 +92,31 @@ class FeedMeta:
     hub: str | None
     generator: str
     updated: datetime  # the newest item's update time, so unchanged input renders the same bytes
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """One live variant's URL in a sitemap, with its translations."""
+
+    story_id: str
+    loc: str
+    lastmod: datetime
+    alternates: tuple[tuple[str, str], ...]  # (hreflang, href), this one included
+    x_default: str | None
+    title: str
+    description: str | None
+    image: Image | None
+    video: Video | None
+
+
+@dataclass(frozen=True)
+class NewsEntry:
+    loc: str
+    title: str
+    published: datetime
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    loc: str
+    lastmod: datetime | None
