@@ -147,7 +147,7 @@ class Rendered:
     file: plan.OutputFile
     data: bytes
     items: int
-    updated: datetime | None  # newest content inside: the index's <lastmod> for a sitemap
+    updated: datetime | None  # when its content last changed: the index's <lastmod> for it
 
 
 def split_evenly(entries: list[SitemapEntry], limit: int) -> list[list[SitemapEntry]]:
@@ -366,11 +366,12 @@ class Publisher:
         if not entries:
             return None
         buckets = split_evenly(entries, self.settings.sitemaps.max_urls)
+        changed = self.store.sitemap_changed(s, key, now)
         return self._sitemap_files(
             key,
             [render_sitemaps.urlset(b) for b in buckets],
             [len(b) for b in buckets],
-            [max(e.lastmod for e in b) for b in buckets],
+            [changed for _ in buckets],
         )
 
     def _render_news(self, s: Session, key: OutputKey, now: datetime) -> list[Rendered]:
@@ -386,7 +387,7 @@ class Publisher:
                 for c in chunks
             ],
             [len(c) for c in chunks],
-            [max((e.published for e in c), default=None) for c in chunks],
+            [self.store.news_changed(s, key.lang, now) for _ in chunks],
         )
 
     def _render_index(

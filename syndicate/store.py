@@ -904,6 +904,48 @@ class Store:
                 )
         return out
 
+    def sitemap_changed(self, session: Session, key: OutputKey, now: datetime) -> datetime | None:
+        """When a sitemap period's file last changed, from the store alone (its index lastmod).
+
+        Not the newest <lastmod> inside: a URL's new slug, a translation's
+        retraction or an embargo lifting change the file without touching any
+        entry's update time. So: the latest write to any variant of a story
+        filed in the period (any status, any language), or the latest
+        publication time already passed, whichever is newer.
+        """
+        start, end = plan.period_bounds(self.settings, key.value)
+        stories = select(Variant.story_id).where(
+            Variant.lang == key.lang, Variant.published_at >= start, Variant.published_at < end
+        )
+        newest: datetime | None = None
+        for modified, published in session.execute(
+            select(func.max(Variant.modified_at), func.max(Variant.published_at))
+            .where(Variant.story_id.in_(stories))
+            .where(or_(Variant.published_at.is_(None), Variant.published_at <= now))
+        ):
+            newest = max((t for t in (modified, published) if t is not None), default=None)
+        return newest
+
+    def news_changed(self, session: Session, lang: str, now: datetime) -> datetime | None:
+        """When a news sitemap last changed: a write inside the window, a publication, or
+        the moment the latest variant to leave the window left it."""
+        window = self.settings.sitemaps.news_window
+        inside = and_(
+            Variant.lang == lang, Variant.published_at > now - window, Variant.published_at <= now
+        )
+        modified, published = session.execute(
+            select(func.max(Variant.modified_at), func.max(Variant.published_at)).where(inside)
+        ).one()
+        left = session.scalar(
+            select(func.max(Variant.published_at)).where(
+                Variant.lang == lang,
+                Variant.status.in_(VISIBLE),
+                Variant.published_at <= now - window,
+            )
+        )
+        times = [t for t in (modified, published, left + window if left else None) if t]
+        return max(times, default=None)
+
     def _media(
         self, session: Session, story_ids: Sequence[str], lang: str
     ) -> dict[str, tuple[ri.Image | None, ri.Video | None]]:
