@@ -22,6 +22,7 @@ from syndicate.plan import OutputKey
 log = logging.getLogger("syndicate")
 
 BATCH = 500  # records per transaction on import
+ONLY = {"feeds": frozenset({"feed"}), "sitemaps": frozenset({"sitemap", "news", "index", "robots"})}
 
 
 @dataclass
@@ -266,9 +267,16 @@ def _import_stream(
     type=click.Path(file_okay=False),
     help="Output directory (default: the configured output_dir).",
 )
+@click.option(
+    "--only",
+    type=click.Choice(["feeds", "sitemaps"]),
+    help="With --all: rebuild only the feeds, or only the sitemaps, index and robots.txt.",
+)
 @click.option("--now", "now_text", metavar="T", help=NOW_HELP)
 @click.pass_obj
-def publish(ctx: Context, full: bool, out_dir: str | None, now_text: str | None) -> None:
+def publish(
+    ctx: Context, full: bool, out_dir: str | None, only: str | None, now_text: str | None
+) -> None:
     """Render changed outputs (or all of them) into the output directory."""
     from syndicate.publish import Publisher
 
@@ -280,7 +288,10 @@ def publish(ctx: Context, full: bool, out_dir: str | None, now_text: str | None)
         keys = list(keys)
         return _progress(keys, len(keys), "publishing")
 
-    result = publisher.publish(now, full=full, progress=progress)
+    if only and not full:
+        raise click.UsageError("--only needs --all")
+    kinds = None if only is None else ONLY[only]
+    result = publisher.publish(now, full=full, only=kinds, progress=progress)
     click.echo(f"published to {publisher.root}: {result.summary()}", err=True)
 
 

@@ -182,8 +182,21 @@ class Publisher:
         self.root = Path(out_dir or self.settings.output_dir)
 
     def publish(
-        self, now: datetime, *, full: bool = False, progress: Progress = _no_progress
+        self,
+        now: datetime,
+        *,
+        full: bool = False,
+        only: frozenset[str] | None = None,
+        progress: Progress = _no_progress,
     ) -> PublishResult:
+        """Render the dirty outputs, or with ``full`` every output.
+
+        ``only`` (with ``full``) limits a rebuild to some kinds of output (e.g.
+        the sitemaps); the outbox and the clock mark are then left for a
+        complete publish, since the other kinds' changes are still due.
+        """
+        if only is not None and not full:
+            raise ValueError("only= rebuilds some kinds of output, and needs full=True")
         started = time.perf_counter()
         result = PublishResult(full=full)
         store = self.store
@@ -201,6 +214,8 @@ class Publisher:
                 upto, keys = store.pending(s)
                 keys |= store.due_by_time(s, mark, now)
                 known = store.outputs_for(s, keys)
+            if only is not None:
+                keys = {k for k in keys if k.kind in only}
             # indexes last: they list the sitemaps this publish has just written
             ordered = sorted(keys, key=lambda k: (k.kind == "index", k))
             result.keys = len(ordered)
@@ -225,9 +240,10 @@ class Publisher:
                 else:
                     for k, v in change.row.items():
                         setattr(existing, k, v)
-            if upto:
-                store.clear_pending(s, upto)
-            store.set_mark(s, now)
+            if only is None:
+                if upto:
+                    store.clear_pending(s, upto)
+                store.set_mark(s, now)
             s.flush()
             self._write_manifest(store.iter_outputs(s))
         result.seconds = time.perf_counter() - started

@@ -74,12 +74,18 @@ def with_sitemaps(store, **changes):
     return store
 
 
-@pytest.fixture
-def site(sqlite_store):
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A published site shared by the tests that only read it."""
+    tmp = tmp_path_factory.mktemp("site")
+    settings = config.load(ROOT / "config" / "default.toml", env={})
+    settings = replace(settings, database_url=f"sqlite:///{tmp}/s.db", output_dir=tmp / "out")
+    store = make_store(settings, "sqlite", "main")
     corpus = list(generate(200, seed=3, end=datetime(2026, 11, 20, 12, tzinfo=UTC))) + objects()
-    load(sqlite_store, corpus, NOW)
-    publish(sqlite_store, NOW, full=True)
-    return sqlite_store
+    load(store, corpus, NOW)
+    publish(store, NOW, full=True)
+    yield store
+    store.engine.dispose()
 
 
 def test_every_sitemap_and_index_validates(site, schemas):
@@ -415,3 +421,25 @@ def test_one_change_rewrites_its_partitions_its_siblings_news_and_index(sqlite_s
     keys_rendered = result.keys
     assert keys_rendered < 30
     assert not any(p.startswith("ar/") for p in result.written)
+
+
+def test_a_sitemap_only_rebuild_leaves_feeds_and_the_outbox(sqlite_store):
+    from conftest import ts
+
+    from syndicate.publish import Publisher
+
+    store = sqlite_store
+    load(store, objects(), NOW)
+    publish(store, NOW, full=True)
+    load(
+        store,
+        [story("st-new", variants={"en": variant("Fresh", published_at="2026-11-20T11:30:00Z")})],
+        NOW,
+    )
+    result = Publisher(store).publish(
+        ts(NOW), full=True, only=frozenset({"sitemap", "news", "index", "robots"})
+    )
+    assert result.written and all("/feeds/" not in p for p in result.written)
+    assert "en/sitemaps/news.xml" in result.written
+    result = publish(store, NOW)  # the feeds' changes are still due
+    assert "en/feeds/all.rss" in result.written
