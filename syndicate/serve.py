@@ -52,6 +52,8 @@ def serve_directory(root: Path, host: str, port: int, settings: Settings) -> Non
     for lang in settings.languages.values():
         if lang.base_url.startswith(base):
             print(f"  {lang.code}: {posixpath.join(lang.base_url, 'feeds/all.rss')}")
+    if any(lang.host_url == base for lang in settings.languages.values()):
+        print(f"  sitemap index: {base}sitemap.xml   robots.txt: {base}robots.txt")
     print("press Ctrl-C to stop")
     try:
         server.serve_forever()
