@@ -60,6 +60,7 @@ def parse(store, rel):
 
 def urls(store, lang="en"):
     """loc -> {hreflang: href} over every sitemap partition of a language."""
+    # (the tests below that take `store` run on SQLite and on PostgreSQL)
     found = {}
     for e in sitemap_files(store):
         if e["key"].startswith(f"sitemap:{lang}:") and not e["path"].endswith(".gz"):
@@ -182,8 +183,7 @@ def test_hreflang_is_reciprocal_over_the_whole_set(site):
     assert checked > 100
 
 
-def test_hreflang_follows_translations_added_and_retracted(sqlite_store):
-    store = sqlite_store
+def test_hreflang_follows_translations_added_and_retracted(store):
     load(store, [story("st-1", variants={"en": variant("English", slug="english")})], NOW)
     publish(store, NOW, full=True)
     assert urls(store)["http://127.0.0.1:8000/en/politics/english"] == {
@@ -273,8 +273,7 @@ def news(store, lang="en"):
     ]
 
 
-def test_news_window_rolls_with_the_clock(sqlite_store, schemas):
-    store = sqlite_store
+def test_news_window_rolls_with_the_clock(store, schemas):
     load(
         store,
         [
@@ -331,8 +330,8 @@ def test_news_sitemap_splits_at_news_max(sqlite_store, schemas):
     assert [len(parse(store, p)) for p in parts] == [2, 2, 1]
 
 
-def test_a_full_period_splits_and_each_part_stays_under_the_limit(sqlite_store, schemas):
-    store = with_sitemaps(sqlite_store, max_urls=5, period="month")
+def test_a_full_period_splits_and_each_part_stays_under_the_limit(store, schemas):
+    store = with_sitemaps(store, max_urls=5, period="month")
     objs = [
         story(
             f"st-{i:02d}",
@@ -368,8 +367,7 @@ def test_a_full_period_splits_and_each_part_stays_under_the_limit(sqlite_store, 
     assert {e["url"] for e in parts.values()} <= locs
 
 
-def test_one_change_rewrites_its_partitions_its_siblings_news_and_index(sqlite_store):
-    store = sqlite_store
+def test_one_change_rewrites_its_partitions_its_siblings_news_and_index(store):
     load(
         store,
         [
