@@ -272,10 +272,20 @@ def _import_stream(
     type=click.Choice(["feeds", "sitemaps"]),
     help="With --all: rebuild only the feeds, or only the sitemaps, index and robots.txt.",
 )
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Hash the files on disk instead of trusting the manifest; rewrite any that drifted.",
+)
 @click.option("--now", "now_text", metavar="T", help=NOW_HELP)
 @click.pass_obj
 def publish(
-    ctx: Context, full: bool, out_dir: str | None, only: str | None, now_text: str | None
+    ctx: Context,
+    full: bool,
+    out_dir: str | None,
+    only: str | None,
+    verify: bool,
+    now_text: str | None,
 ) -> None:
     """Render changed outputs (or all of them) into the output directory."""
     from syndicate.publish import Publisher
@@ -291,7 +301,7 @@ def publish(
     if only and not full:
         raise click.UsageError("--only needs --all")
     kinds = None if only is None else ONLY[only]
-    result = publisher.publish(now, full=full, only=kinds, progress=progress)
+    result = publisher.publish(now, full=full, only=kinds, verify=verify, progress=progress)
     click.echo(f"published to {publisher.root}: {result.summary()}", err=True)
 
 

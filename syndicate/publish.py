@@ -187,6 +187,7 @@ class Publisher:
         *,
         full: bool = False,
         only: frozenset[str] | None = None,
+        verify: bool = False,
         progress: Progress = _no_progress,
     ) -> PublishResult:
         """Render the dirty outputs, or with ``full`` every output.
@@ -194,9 +195,24 @@ class Publisher:
         ``only`` (with ``full``) limits a rebuild to some kinds of output (e.g.
         the sitemaps); the outbox and the clock mark are then left for a
         complete publish, since the other kinds' changes are still due.
+        ``verify`` hashes the files on disk instead of trusting the manifest, so
+        a file changed or lost behind our back is rewritten (drift repair).
+        One publish runs at a time (the store's publish lock).
         """
         if only is not None and not full:
             raise ValueError("only= rebuilds some kinds of output, and needs full=True")
+        with self.store.publish_lock():
+            return self._publish(now, full=full, only=only, verify=verify, progress=progress)
+
+    def _publish(
+        self,
+        now: datetime,
+        *,
+        full: bool,
+        only: frozenset[str] | None,
+        verify: bool,
+        progress: Progress,
+    ) -> PublishResult:
         started = time.perf_counter()
         result = PublishResult(full=full)
         store = self.store
@@ -227,7 +243,8 @@ class Publisher:
             with progress(ordered) as bar:
                 for key in bar:
                     rendered = self._render(s, key, now, cache, changes)
-                    for change in self._write(key, rendered, known, by_key, now, result):
+                    writes = self._write(key, rendered, known, by_key, now, result, verify)
+                    for change in writes:
                         changes[change.path] = change
         with store.session() as s, s.begin():
             for change in changes.values():
@@ -243,7 +260,8 @@ class Publisher:
             if only is None:
                 if upto:
                     store.clear_pending(s, upto)
-                store.set_mark(s, now)
+                if mark is None or now > mark:  # the clock mark only moves forward
+                    store.set_mark(s, now)
             s.flush()
             self._write_manifest(store.iter_outputs(s))
         result.seconds = time.perf_counter() - started
@@ -270,6 +288,7 @@ class Publisher:
         by_key: dict[str, list[str]],
         now: datetime,
         result: PublishResult,
+        verify: bool = False,
     ) -> Iterator[_Change]:
         """Write what changed; remove the key's files it no longer renders."""
         keep = {r.file.path for r in rendered or ()}
@@ -295,7 +314,13 @@ class Publisher:
                 "items": r.items,
                 "content_updated": r.updated,
             }
-            if old is not None and old.sha256 == digest and _same_size(target, len(data)):
+            on_disk = _file_sha256(target) if verify else None
+            if (
+                old is not None
+                and old.sha256 == digest
+                and _same_size(target, len(data))
+                and (not verify or on_disk == digest)
+            ):
                 result.unchanged += 1
                 if old.content_updated != r.updated or old.items != r.items:
                     row["last_modified"] = old.last_modified
@@ -520,6 +545,13 @@ class Publisher:
         except FileNotFoundError:
             pass
         write_atomic(target, blob)
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
 
 
 def _same_size(path: Path, size: int) -> bool:

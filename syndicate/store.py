@@ -7,11 +7,14 @@ stored and forgotten, even when nothing publishes for a while.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
 import uuid
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,6 +31,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -471,6 +475,35 @@ class Store:
 
     # --- the outbox ---
 
+    @contextmanager
+    def publish_lock(self) -> Iterator[None]:
+        """Held by one publisher at a time: no output is ever rendered twice at once.
+
+        PostgreSQL: a session advisory lock, so workers on several machines
+        share it. SQLite (one machine by nature): an flock beside the database.
+        """
+        if self.engine.dialect.name == "postgresql":
+            key = zlib.crc32(f"syndicate:publish:{self.settings.site_id}".encode())
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    conn.commit()
+            return
+        database = self.engine.url.database
+        if not database or database == ":memory:":
+            yield
+            return
+        with open(f"{database}.publish-lock", "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
     def pending(self, session: Session) -> tuple[int, set[OutputKey]]:
         """The dirty keys and the highest outbox id they cover."""
         top = session.scalar(select(func.max(Outbox.id)))
@@ -495,6 +528,17 @@ class Store:
             session.add(PublishMark(name=name, at=at))
         else:
             row.at = at
+
+    def wake_times(
+        self, session: Session, story_ids: Sequence[str], now: datetime
+    ) -> set[datetime]:
+        """Future publication times among some stories: when their embargoes lift."""
+        if not story_ids:
+            return set()
+        q = select(Variant.published_at).where(
+            Variant.story_id.in_(story_ids), Variant.status.in_(VISIBLE), Variant.published_at > now
+        )
+        return {t for t in session.scalars(q.distinct()) if t is not None}
 
     def due_by_time(self, session: Session, since: datetime, now: datetime) -> set[OutputKey]:
         """Keys whose content changed because time passed: embargoes, expiries."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import load, publish
+from conftest import load, publish, ts
 from factories import story, variant
 from sample_site import NOW, objects
 
@@ -170,3 +170,17 @@ def test_a_symlink_cannot_lead_a_write_outside(tmp_path):
     (out / "en").symlink_to(outside)
     with pytest.raises(pub.UnsafePath):
         pub.safe_join(out, "en/feeds/all.rss")
+
+
+def test_verify_repairs_drift_the_manifest_cannot_see(sqlite_store):
+    store = sqlite_store
+    load(store, objects(), NOW)
+    publish(store, NOW, full=True)
+    target = root(store) / "en/feeds/all.rss"
+    good = target.read_bytes()
+    target.write_bytes(good.replace(b"Morocco", b"Moroccx"))  # same size: only a hash sees it
+    (root(store) / "en/feeds/all.atom").unlink()
+    assert publish(store, NOW, full=True).written == ["en/feeds/all.atom"]
+    result = pub.Publisher(store).publish(ts(NOW), full=True, verify=True)
+    assert result.written == ["en/feeds/all.rss"]
+    assert target.read_bytes() == good
