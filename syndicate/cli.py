@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -67,6 +67,8 @@ NOW_HELP = "Pretend it is this time (RFC 3339), for reproducible runs and tests.
 def main(ctx: click.Context, config_path: str | None, log_format: str, verbose: bool) -> None:
     """Syndicate: multilingual feeds and sitemaps for news publishers."""
     logs.setup(log_format, logging.INFO if verbose else logging.WARNING)
+    if config_path:  # the workers' Celery app reads the same settings
+        os.environ["SYNDICATE_CONFIG"] = config_path
     ctx.obj = Context(config_path)
 
 
@@ -106,6 +108,7 @@ def _progress(items: Iterable[Any], length: int | None, label: str) -> AbstractC
 
 @dataclass
 class _Counts:
+    changed_ids: set[str] = field(default_factory=set)
     stories_changed: int = 0
     stories_unchanged: int = 0
     breaking_changed: int = 0
@@ -126,8 +129,9 @@ def _lines(stream: BinaryIO, name: str, errors: list[str]) -> Iterator[str]:
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--now", "now_text", metavar="T", help=NOW_HELP)
+@click.option("--no-nudge", is_flag=True, help="Do not ask the workers to publish the changes.")
 @click.pass_obj
-def import_(ctx: Context, files: tuple[str, ...], now_text: str | None) -> None:
+def import_(ctx: Context, files: tuple[str, ...], now_text: str | None, no_nudge: bool) -> None:
     """Import NDJSON stories and breaking items (FORMAT.md). `-` reads stdin.
 
     Valid records are applied even when others are rejected; each rejected
@@ -159,8 +163,52 @@ def import_(ctx: Context, files: tuple[str, ...], now_text: str | None) -> None:
         f"{counts.breaking_unchanged} unchanged; {counts.rejected} rejected",
         err=True,
     )
+    if counts.changed_ids and not no_nudge:
+        _nudge(store, counts.changed_ids, now)
     if counts.rejected:
         sys.exit(1)
+
+
+def _nudge(store: Any, story_ids: set[str], now: datetime) -> None:
+    """Tell the workers (if any run) that there is something to publish."""
+    from workers.tasks import nudge
+
+    with store.session() as s:
+        wake = store.wake_times(s, sorted(story_ids), now)
+    nudge(sorted(wake))
+
+
+@main.command()
+@click.option("--beat", is_flag=True, help="Run the beat scheduler in the same process.")
+@click.option("--concurrency", type=int, help="Worker processes (default: workers.concurrency).")
+@click.option("--loglevel", default="info", show_default=True)
+@click.pass_obj
+def worker(ctx: Context, beat: bool, concurrency: int | None, loglevel: str) -> None:
+    """Run a Celery worker that keeps every output fresh."""
+    from workers.celery_app import app, state_dir
+
+    settings = ctx.settings()
+    argv = [
+        "worker",
+        "--loglevel",
+        loglevel,
+        "--concurrency",
+        str(concurrency or settings.workers.concurrency),
+    ]
+    if beat:
+        argv += ["--beat", "--schedule", str(state_dir(settings) / "beat-schedule")]
+    app.worker_main(argv)
+
+
+@main.command()
+@click.option("--loglevel", default="info", show_default=True)
+@click.pass_obj
+def beat(ctx: Context, loglevel: str) -> None:
+    """Run the beat scheduler: the tick, the reconcile and the nightly sitemap rebuild."""
+    from workers.celery_app import app, state_dir
+
+    schedule = str(state_dir(ctx.settings()) / "beat-schedule")
+    app.start(["beat", "--loglevel", loglevel, "--schedule", schedule])
 
 
 class _Counted(io.RawIOBase):
@@ -235,6 +283,7 @@ def _import_stream(
                     continue
                 breaking = isinstance(record, BreakingIn)
                 if changed:
+                    counts.changed_ids.add(record.id)
                     if breaking:
                         counts.breaking_changed += 1
                     else:
@@ -303,6 +352,10 @@ def publish(
     kinds = None if only is None else ONLY[only]
     result = publisher.publish(now, full=full, only=kinds, verify=verify, progress=progress)
     click.echo(f"published to {publisher.root}: {result.summary()}", err=True)
+    if result.failed:
+        for key in result.failed:
+            click.echo(f"failed: {key} (left dirty; see the log above)", err=True)
+        sys.exit(1)
 
 
 @main.command()

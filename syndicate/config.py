@@ -37,6 +37,8 @@ ENV_OVERRIDES = {
     "SYNDICATE_FEEDS_TAG_MIN_STORIES": "feeds.tag_min_stories",
     "SYNDICATE_FEEDS_WEBSUB_HUB": "feeds.websub_hub",
     "SYNDICATE_BREAKING_LIFETIME": "breaking.lifetime",
+    "SYNDICATE_WORKERS_TICK": "workers.tick",
+    "SYNDICATE_WORKERS_COALESCE": "workers.coalesce",
 }
 
 
@@ -133,6 +135,15 @@ class SitemapSettings:
 
 
 @dataclass(frozen=True)
+class WorkerSettings:
+    coalesce: timedelta = timedelta(milliseconds=250)  # a burst within it renders once
+    tick: timedelta = timedelta(seconds=5)  # the periodic incremental publish (safety net)
+    reconcile: timedelta = timedelta(hours=1)  # full render, rewriting drifted files
+    sitemap_rebuild_hour: int = 3  # the nightly full sitemap rebuild, UTC
+    concurrency: int = 2
+
+
+@dataclass(frozen=True)
 class Settings:
     source: str  # where the settings came from, for messages
     site_id: str
@@ -144,6 +155,7 @@ class Settings:
     feeds: FeedSettings = field(default_factory=FeedSettings)
     breaking: BreakingSettings = field(default_factory=BreakingSettings)
     sitemaps: SitemapSettings = field(default_factory=SitemapSettings)
+    workers: WorkerSettings = field(default_factory=WorkerSettings)
 
     def language(self, code: str) -> Language:
         return self.languages[code]
@@ -207,6 +219,7 @@ def parse(raw: Mapping[str, Any], *, source: str, base_dir: Path) -> Settings:
     feeds = _feeds(r, r.table(raw, "feeds"))
     breaking = _breaking(r, r.table(raw, "breaking"))
     sitemaps = _sitemaps(r, r.table(raw, "sitemaps"), languages)
+    workers = _workers(r, r.table(raw, "workers"))
     return Settings(
         source=source,
         site_id=site_id,
@@ -218,6 +231,7 @@ def parse(raw: Mapping[str, Any], *, source: str, base_dir: Path) -> Settings:
         feeds=feeds,
         breaking=breaking,
         sitemaps=sitemaps,
+        workers=workers,
     )
 
 
@@ -376,8 +390,21 @@ def _sitemaps(
     )
 
 
-_DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+def _workers(r: _Reader, raw: Mapping[str, Any]) -> WorkerSettings:
+    hour = raw.get("sitemap_rebuild_hour", 3)
+    if not isinstance(hour, int) or isinstance(hour, bool) or not 0 <= hour <= 23:
+        raise ConfigError(f"{r.source}: workers.sitemap_rebuild_hour: must be 0-23, got {hour!r}")
+    return WorkerSettings(
+        coalesce=r.duration(raw, "coalesce", where="workers", default=timedelta(milliseconds=250)),
+        tick=r.duration(raw, "tick", where="workers", default=timedelta(seconds=5)),
+        reconcile=r.duration(raw, "reconcile", where="workers", default=timedelta(hours=1)),
+        sitemap_rebuild_hour=hour,
+        concurrency=r.positive_int(raw, "concurrency", where="workers", default=2),
+    )
+
+
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|[smhd]?)\s*$")
+_UNITS = {"": 1, "ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 @dataclass
@@ -446,9 +473,9 @@ class _Reader:
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             return timedelta(seconds=value)
         m = _DURATION_RE.match(value) if isinstance(value, str) else None
-        if not m or int(m.group(1)) == 0:
+        if not m or float(m.group(1)) == 0:
             raise ConfigError(
                 f"{self.source}: {self._name(where, key)}: must be a duration such as "
-                f"90, '90s', '30m', '6h' or '2d', got {value!r}"
+                f"90, '250ms', '90s', '30m', '6h' or '2d', got {value!r}"
             )
-        return timedelta(seconds=int(m.group(1)) * _UNITS[m.group(2)])
+        return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2)])

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from syndicate import i18n, plan
@@ -126,11 +127,13 @@ class PublishResult:
     removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
     full: bool = False
+    failed: list[str] = field(default_factory=list)  # keys whose render raised; still dirty
 
     def summary(self) -> str:
+        failed = f", {len(self.failed)} FAILED" if self.failed else ""
         return (
             f"{len(self.written)} written, {self.unchanged} unchanged, "
-            f"{len(self.removed)} removed ({self.keys} outputs checked "
+            f"{len(self.removed)} removed{failed} ({self.keys} outputs checked "
             f"in {self.seconds:.2f}s)"
         )
 
@@ -242,10 +245,17 @@ class Publisher:
             cache: dict[tuple[str, str], FeedItem] = {}
             with progress(ordered) as bar:
                 for key in bar:
-                    rendered = self._render(s, key, now, cache, changes)
-                    writes = self._write(key, rendered, known, by_key, now, result, verify)
-                    for change in writes:
-                        changes[change.path] = change
+                    try:
+                        rendered = self._render(s, key, now, cache, changes)
+                        for change in list(
+                            self._write(key, rendered, known, by_key, now, result, verify)
+                        ):
+                            changes[change.path] = change
+                    except (UnsafePath, DBAPIError):  # refusals and the database's own: fail loudly
+                        raise
+                    except Exception:  # a poison input costs its own output, not the queue
+                        log.exception("render failed", extra={"fields": {"key": str(key)}})
+                        result.failed.append(str(key))
         with store.session() as s, s.begin():
             for change in changes.values():
                 existing = s.get(Output, change.path)
@@ -260,6 +270,8 @@ class Publisher:
             if only is None:
                 if upto:
                     store.clear_pending(s, upto)
+                # failed keys stay dirty: the next publish tries them again
+                store.mark_dirty(s, [OutputKey.parse(k) for k in result.failed], now)
                 if mark is None or now > mark:  # the clock mark only moves forward
                     store.set_mark(s, now)
             s.flush()
@@ -274,6 +286,7 @@ class Publisher:
                     "written": len(result.written),
                     "unchanged": result.unchanged,
                     "removed": len(result.removed),
+                    "failed": result.failed,
                     "seconds": round(result.seconds, 3),
                 }
             },

@@ -184,3 +184,26 @@ def test_verify_repairs_drift_the_manifest_cannot_see(sqlite_store):
     result = pub.Publisher(store).publish(ts(NOW), full=True, verify=True)
     assert result.written == ["en/feeds/all.rss"]
     assert target.read_bytes() == good
+
+
+def test_a_poison_output_is_logged_kept_dirty_and_blocks_nothing(sqlite_store, monkeypatch, caplog):
+    store = sqlite_store
+    load(store, objects(), NOW)
+    real = pub.render_feeds.RENDERERS["atom"]
+
+    def poisoned(meta, items):
+        if meta.key == "feed:en:section:technology":
+            raise ValueError("feedgen refuses this")
+        return real(meta, items)
+
+    monkeypatch.setitem(pub.render_feeds.RENDERERS, "atom", poisoned)
+    result = publish(store, NOW, full=True)
+    assert result.failed == ["feed:en:section:technology"]
+    assert "en/feeds/all.atom" in result.written  # everything else was published
+    assert any(
+        "feed:en:section:technology" in str(getattr(r, "fields", "")) for r in caplog.records
+    )
+    with store.session() as s:
+        assert {str(k) for k in store.pending(s)[1]} == {"feed:en:section:technology"}
+    monkeypatch.setitem(pub.render_feeds.RENDERERS, "atom", real)
+    assert "en/feeds/section/technology.atom" in publish(store, NOW).written

@@ -1,0 +1,367 @@
+"""Workers, for real: a Celery worker process on the embedded default and on Redis + PostgreSQL.
+
+These tests wait on a real worker, so they poll the output directory (with a
+deadline) instead of sleeping for a fixed time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN_URL, need_server
+from factories import breaking, story, variant
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("SYNDICATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def stamp(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Site:
+    """A store, an output directory and the environment a worker and the CLI share."""
+
+    def __init__(self, tmp: Path, env: dict[str, str]) -> None:
+        self.tmp = tmp
+        self.out = tmp / "out"
+        self.env = env
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def cli(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "syndicate.cli", *args],
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
+
+    def load(self, objs: list[dict]) -> None:
+        r = self.cli(
+            "import", "-", stdin="".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objs)
+        )
+        assert r.returncode == 0, r.stderr
+
+    def start_worker(self, *extra: str) -> subprocess.Popen[bytes]:
+        log = open(self.tmp / f"worker-{len(self.procs)}.log", "wb")  # noqa: SIM115
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "syndicate.cli",
+                "--log-format",
+                "json",
+                "-v",
+                "worker",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "info",
+                *extra,
+            ],
+            env=self.env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.procs.append(proc)
+        deadline = time.monotonic() + 60
+        while b"ready" not in (self.tmp / f"worker-{len(self.procs) - 1}.log").read_bytes():
+            assert proc.poll() is None, (self.tmp / f"worker-{len(self.procs) - 1}.log").read_text()
+            assert time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.1)
+        return proc
+
+    def stop(self) -> None:
+        for p in self.procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+        for p in self.procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+
+    def logs(self) -> list[dict]:
+        events = []
+        for f in sorted(self.tmp.glob("worker-*.log")):
+            for line in f.read_text(errors="replace").splitlines():
+                if line.startswith("{"):
+                    events.append(json.loads(line))
+        return events
+
+    def read(self, rel: str) -> str:
+        try:
+            return (self.out / rel).read_text()
+        except FileNotFoundError:
+            return ""
+
+    def wait_for(self, rel: str, text: str, seconds: float = 15) -> float:
+        """Seconds until `text` appears in the output file `rel`."""
+        started = time.monotonic()
+        while text not in self.read(rel):
+            assert time.monotonic() - started < seconds, f"{text!r} never reached {rel}"
+            time.sleep(0.05)
+        return time.monotonic() - started
+
+
+def _env(tmp: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        SYNDICATE_CONFIG=str(ROOT / "config" / "default.toml"),
+        SYNDICATE_DATABASE_URL=f"sqlite:///{tmp}/var/store.db",
+        SYNDICATE_OUTPUT_DIR=str(tmp / "out"),
+        SYNDICATE_WORKERS_TICK="1s",
+    )
+    env.update(extra)
+    return env
+
+
+def _redis_postgres_env(tmp: Path) -> dict[str, str]:
+    import redis
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+        client.ping()
+        client.flushdb()
+    except Exception as e:  # any failure to reach it
+        need_server(f"Redis is not reachable at {REDIS_URL}: {e}")
+    name = f"syndicate_workers_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    try:
+        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    except Exception as e:
+        need_server(f"PostgreSQL is not reachable at {ADMIN_URL}: {e}")
+    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    return _env(tmp, SYNDICATE_DATABASE_URL=url, SYNDICATE_BROKER_URL=REDIS_URL)
+
+
+@pytest.fixture(params=["embedded", pytest.param("redis+postgres", marks=pytest.mark.postgres)])
+def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
+    env = _env(tmp_path) if request.param == "embedded" else _redis_postgres_env(tmp_path)
+    s = Site(tmp_path, env)
+    r = s.cli("db", "upgrade")
+    assert r.returncode == 0, r.stderr
+    yield s
+    s.stop()
+
+
+def test_a_change_reaches_its_feeds_and_sitemaps_and_nothing_else(site: Site) -> None:
+    now = datetime.now(UTC)
+    site.load(
+        [
+            story(
+                "st-1",
+                section="economy",
+                variants={
+                    "en": variant(
+                        "First", slug="first", published_at=stamp(now - timedelta(hours=1))
+                    )
+                },
+            ),
+            story(
+                "st-2",
+                section="sports",
+                variants={
+                    "en": variant(
+                        "Second", slug="second", published_at=stamp(now - timedelta(hours=2))
+                    )
+                },
+            ),
+        ]
+    )
+    assert site.cli("publish", "--all").returncode == 0
+    untouched = {p: p.stat().st_mtime_ns for p in site.out.rglob("*.rss")}
+    site.start_worker("--beat")
+    site.load(
+        [
+            story(
+                "st-1",
+                section="economy",
+                variants={
+                    "en": variant(
+                        "First, updated by the worker",
+                        slug="first",
+                        published_at=stamp(now - timedelta(hours=1)),
+                    )
+                },
+            )
+        ]
+    )
+    took = site.wait_for("en/feeds/section/economy.rss", "First, updated by the worker")
+    print(f"change to file: {took:.2f}s after the import returned")
+    assert took < 10
+    site.wait_for("en/feeds/all.atom", "First, updated by the worker")
+    site.wait_for("sitemap.xml", "<sitemapindex")
+    time.sleep(1.5)  # let a tick pass: it must not touch anything else
+    changed = {p for p, m in untouched.items() if p.stat().st_mtime_ns != m}
+    assert {p.relative_to(site.out).as_posix() for p in changed} == {
+        "en/feeds/all.rss",
+        "en/feeds/section/economy.rss",
+        "en/feeds/group/news.rss",
+    }
+    assert "Second" in site.read("en/feeds/section/sports.rss")
+
+
+def test_an_embargo_lifts_on_time_and_not_before(site: Site) -> None:
+    site.start_worker("--beat")
+    lift = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=4)
+    site.load(
+        [
+            story(
+                "st-e",
+                variants={
+                    "en": variant(
+                        "Embargoed until now", status="scheduled", published_at=stamp(lift)
+                    )
+                },
+            )
+        ]
+    )
+    while datetime.now(UTC) < lift - timedelta(seconds=1):
+        assert "Embargoed until now" not in site.read("en/feeds/all.rss")
+        time.sleep(0.1)
+    site.wait_for("en/feeds/all.rss", "Embargoed until now", seconds=8)
+    late = (datetime.now(UTC) - lift).total_seconds()
+    assert late < 3, f"appeared {late:.1f}s after its embargo"
+
+
+def test_a_burst_of_breaking_items_renders_far_fewer_times(site: Site) -> None:
+    site.start_worker()
+    now = datetime.now(UTC)
+    site.load([breaking("br-0", text="first of the burst", published_at=stamp(now))])
+    site.wait_for("en/feeds/breaking.rss", "first of the burst")
+    # 100 items, each its own write and its own nudge, as a CMS would send them
+    script = (
+        "import json, sys\n"
+        "from datetime import datetime, UTC\n"
+        "from syndicate import config\n"
+        "from syndicate.ingest import parse_object\n"
+        "from syndicate.store import Store\n"
+        "from workers.tasks import nudge\n"
+        "store = Store(config.load())\n"
+        "now = datetime.now(UTC)\n"
+        "for i in range(1, 101):\n"
+        "    obj = {'type': 'breaking', 'id': f'br-{i:03d}', 'lang': 'en', 'text': f'burst item {i}',\n"
+        "           'published_at': now.strftime('%Y-%m-%dT%H:%M:%SZ')}\n"
+        "    with store.session() as s, s.begin():\n"
+        "        store.apply(s, parse_object(obj, store.settings), now)\n"
+        "    nudge()\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", script],
+        env=site.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    took = site.wait_for("en/feeds/breaking.rss", "burst item 100", seconds=15)
+    assert took < 5
+    time.sleep(1)
+    renders = [e for e in site.logs() if e.get("event") == "publish" and e.get("written")]
+    print(f"burst: {len(renders) - 1} renders for 100 items; the last visible after {took:.2f}s")
+    assert 1 <= len(renders) - 1 <= 25, f"{len(renders)} renders for 100 items"
+
+
+def test_writes_while_the_broker_is_away_are_not_lost(tmp_path: Path) -> None:
+    """The outbox keeps every change when no broker answers; a worker publishes them later."""
+    env = _env(tmp_path, SYNDICATE_BROKER_URL="redis://127.0.0.1:1/0")  # nothing listens there
+    s = Site(tmp_path, env)
+    now = datetime.now(UTC)
+    r = s.cli(
+        "import",
+        "-",
+        stdin=json.dumps(
+            story(
+                "st-x",
+                variants={
+                    "en": variant("Written while the broker was down", published_at=stamp(now))
+                },
+            )
+        )
+        + "\n",
+    )
+    assert r.returncode == 0 and "could not reach the broker" in r.stderr
+    # the broker comes back (the embedded one): the worker's tick drains the outbox
+    s.env = _env(tmp_path)
+    try:
+        s.start_worker("--beat")
+        s.wait_for("en/feeds/all.rss", "Written while the broker was down")
+    finally:
+        s.stop()
+
+
+def outbox_depth(site: Site) -> int:
+    import sqlite3
+
+    db = site.env["SYNDICATE_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+
+def test_kill_9_mid_publish_leaves_complete_files_and_the_work_is_redone(tmp_path: Path) -> None:
+    from lxml import etree
+
+    from bench.corpus import generate
+
+    s = Site(tmp_path, _env(tmp_path))
+    objs = list(generate(400, seed=5, end=datetime.now(UTC)))
+    assert (
+        s.cli(
+            "import", "--no-nudge", "-", stdin="".join(json.dumps(o) + "\n" for o in objs)
+        ).returncode
+        == 0
+    )
+    assert s.cli("publish", "--all").returncode == 0
+    # move every story, so that the next publish has hundreds of files to rewrite
+    moved = [dict(o, section="economy") if o.get("type", "story") == "story" else o for o in objs]
+    assert (
+        s.cli(
+            "import", "--no-nudge", "-", stdin="".join(json.dumps(o) + "\n" for o in moved)
+        ).returncode
+        == 0
+    )
+    proc = s.start_worker()
+    s.cli("import", "-", stdin=json.dumps(breaking("br-k", text="kick")) + "\n")  # nudges a drain
+    deadline = time.monotonic() + 30
+    while not list(s.out.rglob(".*.tmp")):  # a write is under way
+        assert time.monotonic() < deadline, "the publish never started"
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for p in s.out.rglob("*"):
+        if p.name.startswith("."):
+            continue  # a temporary file the kill left behind: never a published name
+        if p.suffix in (".rss", ".atom", ".xml"):
+            etree.parse(str(p))  # every published file is complete, valid XML
+        elif p.suffix == ".json":
+            json.loads(p.read_text())
+    assert outbox_depth(s) > 0  # the killed publish committed nothing
+    s.start_worker("--beat")  # the tick finds the outbox and does the work
+    deadline = time.monotonic() + 60
+    while outbox_depth(s) > 0:
+        assert time.monotonic() < deadline, "the work was not done after the restart"
+        time.sleep(0.2)
+    s.stop()
+    r = s.cli("publish", "--all", "--verify")
+    assert r.returncode == 0 and " 0 written" in r.stderr, r.stderr

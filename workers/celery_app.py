@@ -1,0 +1,75 @@
+"""The Celery app, configured from the same settings as everything else.
+
+Broker: `broker_url` from the settings. Without one, on the embedded default
+(SQLite), kombu's filesystem transport keeps the queue as files in a folder
+beside the store: no server to install or run, messages survive a restart,
+several local processes share it (each message file is claimed under a lock),
+and it adds no second writer to contend with the store's SQLite file. (kombu's
+SQLAlchemy transport was tried first: beat and worker raced creating its queue
+row and beat's session stayed broken.) The outbox stays the source of truth
+either way: a lost message costs latency, never a change, because the
+periodic tick drains the outbox. Production uses Redis (`redis://…`) or
+RabbitMQ (`amqp://…`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from celery import Celery
+from sqlalchemy.engine import make_url
+
+from syndicate import config
+from workers import schedule
+
+settings = config.load(os.environ.get("SYNDICATE_CONFIG"))
+
+
+def broker(s: config.Settings) -> tuple[str, dict[str, object]]:
+    """The broker URL and transport options."""
+    if s.broker_url:
+        return s.broker_url, {}
+    url = make_url(s.database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        raise config.ConfigError(
+            f"{s.source}: broker_url: required unless the store is a SQLite file "
+            "(then the queue lives in a folder beside it)"
+        )
+    queue = Path(url.database).resolve().parent / "queue"
+    queue.mkdir(parents=True, exist_ok=True)
+    return "filesystem://localhost/", {  # the host means nothing here; naming one quiets kombu
+        "data_folder_in": str(queue),
+        "data_folder_out": str(queue),
+        "store_processed": False,
+        # it polls the folder, once a second by default: a tenth keeps change-to-file near a second
+        "polling_interval": 0.1,
+    }
+
+
+def state_dir(s: config.Settings) -> Path:
+    """Where beat keeps its schedule state: beside a SQLite store, else the working directory."""
+    url = make_url(s.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent
+    return Path.cwd()
+
+
+BROKER_URL, TRANSPORT_OPTIONS = broker(settings)
+app = Celery("syndicate", broker=BROKER_URL, include=["workers.tasks"])
+app.conf.update(
+    task_serializer="json",
+    accept_content=["json"],
+    task_ignore_result=True,
+    result_backend=None,
+    # a task is acknowledged after it ran: a worker killed mid-publish leaves it queued
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    broker_transport_options=TRANSPORT_OPTIONS,
+    timezone="UTC",
+    enable_utc=True,
+    broker_connection_retry_on_startup=True,
+    beat_schedule=schedule.beat(settings),
+    worker_hijack_root_logger=False,
+)

@@ -1,0 +1,85 @@
+"""Thin tasks: decode arguments, call syndicate/, return a small result.
+
+Every task re-reads the store when it runs, so a late or repeated task can
+only publish the current truth: tasks are idempotent, acknowledged late, and
+retried with backoff on transient database errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from syndicate.publish import Publisher, PublishResult
+from syndicate.store import Store
+from workers.celery_app import app, settings
+
+log = logging.getLogger(__name__)
+TRANSIENT = (OperationalError, DBAPIError, OSError)
+
+
+@cache
+def _store() -> Store:
+    """One store (engine, pool) per worker process, made after the fork."""
+    return Store(settings)
+
+
+def _summary(result: PublishResult) -> dict[str, Any]:
+    return {
+        "keys": result.keys,
+        "written": len(result.written),
+        "removed": len(result.removed),
+        "unchanged": result.unchanged,
+        "failed": result.failed,
+        "seconds": round(result.seconds, 3),
+    }
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@app.task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=30, max_retries=None)
+def drain() -> dict[str, Any]:
+    """Publish what the outbox and the clock say is due."""
+    return _summary(Publisher(_store()).publish(_now()))
+
+
+@app.task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=None)
+def reconcile() -> dict[str, Any]:
+    """Render everything; rewrite any file whose bytes differ from what it should be."""
+    return _summary(Publisher(_store()).publish(_now(), full=True, verify=True))
+
+
+@app.task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=None)
+def rebuild_sitemaps() -> dict[str, Any]:
+    only = frozenset({"sitemap", "news", "index", "robots"})
+    return _summary(Publisher(_store()).publish(_now(), full=True, only=only))
+
+
+def nudge(wake_times: list[datetime] | None = None, horizon_hours: float = 24) -> bool:
+    """Ask the workers to publish soon, and again at each embargo lift.
+
+    Called after a write has committed. The drain waits out the coalescing
+    window, so a burst of writes renders once. Never raises: with the broker
+    down the change is still safe in the outbox, and the periodic tick (or
+    the next nudge) publishes it. Lifts beyond the horizon are left to the
+    tick, rather than parking far-future messages in the broker.
+    """
+    try:
+        drain.apply_async(countdown=settings.workers.coalesce.total_seconds(), retry=False)
+        now = _now()
+        for at in sorted(wake_times or []):
+            if (at - now).total_seconds() < horizon_hours * 3600:
+                drain.apply_async(eta=at, retry=False)
+        return True
+    except Exception as e:  # any broker failure: the outbox has the change
+        log.warning(
+            "could not reach the broker; the periodic tick will publish",
+            extra={"fields": {"error": f"{e.__class__.__name__}: {e}"}},
+        )
+        return False
