@@ -38,6 +38,8 @@ ENV_OVERRIDES = {
     "SYNDICATE_FEEDS_WEBSUB_HUB": "feeds.websub_hub",
     "SYNDICATE_BREAKING_LIFETIME": "breaking.lifetime",
     "SYNDICATE_WORKERS_TICK": "workers.tick",
+    "SYNDICATE_INDEXNOW_ENDPOINT": "notify.indexnow_endpoint",
+    "SYNDICATE_INDEXNOW_KEY": "notify.indexnow_key",
     "SYNDICATE_WORKERS_COALESCE": "workers.coalesce",
 }
 
@@ -135,6 +137,15 @@ class SitemapSettings:
 
 
 @dataclass(frozen=True)
+class NotifySettings:
+    """Pushes after a publish: WebSub (feeds.websub_hub) and IndexNow."""
+
+    indexnow_endpoint: str | None = None  # e.g. https://api.indexnow.org/indexnow
+    indexnow_key: str | None = None  # 8-128 of a-z A-Z 0-9 -; published as /{key}.txt
+    timeout: timedelta = timedelta(seconds=10)
+
+
+@dataclass(frozen=True)
 class WorkerSettings:
     coalesce: timedelta = timedelta(milliseconds=250)  # a burst within it renders once
     tick: timedelta = timedelta(seconds=5)  # the periodic incremental publish (safety net)
@@ -156,6 +167,7 @@ class Settings:
     breaking: BreakingSettings = field(default_factory=BreakingSettings)
     sitemaps: SitemapSettings = field(default_factory=SitemapSettings)
     workers: WorkerSettings = field(default_factory=WorkerSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     def language(self, code: str) -> Language:
         return self.languages[code]
@@ -220,6 +232,7 @@ def parse(raw: Mapping[str, Any], *, source: str, base_dir: Path) -> Settings:
     breaking = _breaking(r, r.table(raw, "breaking"))
     sitemaps = _sitemaps(r, r.table(raw, "sitemaps"), languages)
     workers = _workers(r, r.table(raw, "workers"))
+    notify = _notify(r, r.table(raw, "notify"))
     return Settings(
         source=source,
         site_id=site_id,
@@ -232,6 +245,7 @@ def parse(raw: Mapping[str, Any], *, source: str, base_dir: Path) -> Settings:
         breaking=breaking,
         sitemaps=sitemaps,
         workers=workers,
+        notify=notify,
     )
 
 
@@ -387,6 +401,25 @@ def _sitemaps(
         x_default=x_default or None,
         gzip=r.boolean(raw, "gzip", where="sitemaps", default=False),
         gzip_canonical=r.boolean(raw, "gzip_canonical", where="sitemaps", default=False),
+    )
+
+
+INDEXNOW_KEY_RE = re.compile(r"^[A-Za-z0-9-]{8,128}$")
+
+
+def _notify(r: _Reader, raw: Mapping[str, Any]) -> NotifySettings:
+    endpoint = r.string(raw, "indexnow_endpoint", where="notify", default="") or None
+    key = r.string(raw, "indexnow_key", where="notify", default="") or None
+    if endpoint and urlsplit(endpoint).scheme not in ("http", "https"):
+        raise ConfigError(f"{r.source}: notify.indexnow_endpoint: must be an http(s) URL")
+    if endpoint and not key:
+        raise ConfigError(f"{r.source}: notify.indexnow_key: required with indexnow_endpoint")
+    if key and not INDEXNOW_KEY_RE.match(key):
+        raise ConfigError(f"{r.source}: notify.indexnow_key: 8-128 of a-z, A-Z, 0-9 and '-'")
+    return NotifySettings(
+        indexnow_endpoint=endpoint,
+        indexnow_key=key,
+        timeout=r.duration(raw, "timeout", where="notify", default=timedelta(seconds=10)),
     )
 
 

@@ -237,7 +237,8 @@ class Outbox(Base):
 
     __tablename__ = "outbox"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(300), index=True)
+    # an output key, or a ping key holding an article URL (long when non-ASCII is encoded)
+    key: Mapped[str] = mapped_column(Text, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

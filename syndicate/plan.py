@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, timedelta
 from syndicate.clean import path_segment
 from syndicate.config import Settings
 
-KINDS = ("feed", "sitemap", "news", "index", "robots")
+KINDS = ("feed", "sitemap", "news", "index", "robots", "ping")
 SCOPES = ("all", "section", "group", "region", "tag", "coverage", "author", "breaking")
 # Scopes whose feed exists only while it has stories (the rest always exist).
 CONTENT_SCOPES = ("tag", "coverage", "author")
@@ -90,6 +90,11 @@ def index(host_dir: str) -> OutputKey:
 
 def robots(host_dir: str) -> OutputKey:
     return OutputKey("robots", "", "host", host_dir)
+
+
+def ping(lang: str, url: str) -> OutputKey:
+    """Not an output: an article URL that changed, to announce (IndexNow) after the publish."""
+    return OutputKey("ping", lang, "url", url)
 
 
 @dataclass(frozen=True)

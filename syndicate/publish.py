@@ -128,6 +128,8 @@ class PublishResult:
     seconds: float = 0.0
     full: bool = False
     failed: list[str] = field(default_factory=list)  # keys whose render raised; still dirty
+    pings: list[str] = field(default_factory=list)  # article URLs that changed (IndexNow)
+    feeds_changed: list[str] = field(default_factory=list)  # URLs of feeds written (WebSub)
 
     def summary(self) -> str:
         failed = f", {len(self.failed)} FAILED" if self.failed else ""
@@ -224,8 +226,9 @@ class Publisher:
             mark = store.mark(s)
             if full or mark is None:
                 result.full = True
-                upto, _pending = store.pending(s)
+                upto, pending = store.pending(s)
                 keys = set(plan.fixed_keys(self.settings)) | store.content_keys(s, now)
+                keys |= {k for k in pending if k.kind == "ping"}
                 keys |= store.sitemap_keys(s, now)
                 known = store.outputs(s)
                 keys |= {OutputKey.parse(o.key) for o in known.values()}
@@ -233,6 +236,8 @@ class Publisher:
                 upto, keys = store.pending(s)
                 keys |= store.due_by_time(s, mark, now)
                 known = store.outputs_for(s, keys)
+            result.pings = sorted({k.value for k in keys if k.kind == "ping"})
+            keys = {k for k in keys if k.kind != "ping"}
             if only is not None:
                 keys = {k for k in keys if k.kind in only}
             # indexes last: they list the sitemaps this publish has just written
@@ -341,6 +346,8 @@ class Publisher:
                 continue
             write_atomic(target, data)
             result.written.append(f.path)
+            if key.kind == "feed":
+                result.feeds_changed.append(f.url)
             yield _Change(f.path, row)
 
     def _render(
@@ -360,7 +367,22 @@ class Publisher:
             index_url = plan.host_file(self.settings, plan.index(key.value)).url
             host_url = plan.hosts(self.settings)[key.value][0]
             data = render_sitemaps.robots_txt(host_url, index_url)
-            return [Rendered(plan.host_file(self.settings, key), data, 0, None)]
+            out = [Rendered(plan.host_file(self.settings, key), data, 0, None)]
+            ik = self.settings.notify.indexnow_key
+            if ik:  # IndexNow's proof that the host is ours: /{key}.txt holding the key
+                rel = f"{ik}.txt"
+                path = f"{key.value}/{rel}" if key.value else rel
+                out.append(
+                    Rendered(
+                        plan.OutputFile(
+                            key, "txt", path, host_url + rel, plan.CONTENT_TYPES["txt"]
+                        ),
+                        ik.encode(),
+                        0,
+                        None,
+                    )
+                )
+            return out
         if key.lang not in self.settings.languages:
             return None
         if key.kind == "sitemap":

@@ -175,6 +175,9 @@ class _VariantState:
     def visible(self) -> bool:
         return self.status in VISIBLE
 
+    def live(self, now: datetime) -> bool:
+        return self.visible and self.published_at is not None and self.published_at <= now
+
 
 class Store:
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
@@ -325,6 +328,8 @@ class Store:
             for state in (old, new):
                 if state is not None and state.visible:
                     keys |= plan.keys_for_variant(self.settings, state.scopes)
+                    if state.live(now):  # never announce a URL still under embargo
+                        keys.add(plan.ping(lang, state.url))
             if (
                 old is None
                 or new is None
@@ -553,6 +558,8 @@ class Store:
                 for state in self._variant_states(session, story_id).values():
                     if state.visible:
                         keys |= plan.keys_for_variant(self.settings, state.scopes)
+                    if state.published_at is not None and lo < state.published_at <= hi:
+                        keys.add(plan.ping(state.scopes.lang, state.url))
         lifetime = self.settings.breaking.lifetime
         for lang in session.scalars(
             select(BreakingItem.lang)

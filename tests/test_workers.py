@@ -365,3 +365,63 @@ def test_kill_9_mid_publish_leaves_complete_files_and_the_work_is_redone(tmp_pat
     s.stop()
     r = s.cli("publish", "--all", "--verify")
     assert r.returncode == 0 and " 0 written" in r.stderr, r.stderr
+
+
+def test_subscribers_are_pinged_and_a_failing_hub_blocks_nothing(tmp_path: Path) -> None:
+    import threading
+    from urllib.parse import parse_qs
+
+    from test_notify import Recorder
+
+    server = Recorder()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server.fail_next = 1  # the first ping fails: retried by the worker, publishing goes on
+    s = Site(
+        tmp_path,
+        _env(
+            tmp_path,
+            SYNDICATE_FEEDS_WEBSUB_HUB=server.url + "/hub",
+            SYNDICATE_INDEXNOW_ENDPOINT=server.url + "/indexnow",
+            SYNDICATE_INDEXNOW_KEY="abcdef0123456789",
+        ),
+    )
+    try:
+        assert s.cli("db", "upgrade").returncode == 0
+        s.start_worker("--beat")
+        s.load(
+            [
+                story(
+                    "st-p",
+                    variants={
+                        "en": variant(
+                            "Pinged", slug="pinged", published_at=stamp(datetime.now(UTC))
+                        )
+                    },
+                )
+            ]
+        )
+        s.wait_for("en/feeds/all.rss", "Pinged")
+        assert 'rel="hub"' in s.read("en/feeds/all.rss")
+        deadline = time.monotonic() + 30
+        topics: set[str] = set()
+        indexed: list[str] = []
+        while "http://127.0.0.1:8000/en/feeds/all.rss" not in topics or not indexed:
+            assert time.monotonic() < deadline, f"pings so far: {server.requests}"
+            time.sleep(0.1)
+            topics = {
+                parse_qs(b.decode())["hub.url"][0]
+                for p, _ct, b in server.requests
+                if p == "/hub" and b
+            }
+            indexed = [
+                u
+                for p, _ct, b in server.requests
+                if p == "/indexnow"
+                for u in json.loads(b)["urlList"]
+            ]
+        assert "http://127.0.0.1:8000/en/feeds/section/politics.atom" in topics
+        assert indexed == ["http://127.0.0.1:8000/en/politics/pinged"]
+        assert (s.out / "abcdef0123456789.txt").read_text() == "abcdef0123456789"
+    finally:
+        s.stop()
+        server.shutdown()

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from syndicate.notify import NotifyError, indexnow_submit, websub_publish
 from syndicate.publish import Publisher, PublishResult
 from syndicate.store import Store
 from workers.celery_app import app, settings
@@ -45,14 +46,18 @@ def _now() -> datetime:
 
 @app.task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=30, max_retries=None)
 def drain() -> dict[str, Any]:
-    """Publish what the outbox and the clock say is due."""
-    return _summary(Publisher(_store()).publish(_now()))
+    """Publish what the outbox and the clock say is due, then announce it."""
+    result = Publisher(_store()).publish(_now())
+    _announce(result)
+    return _summary(result)
 
 
 @app.task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=None)
 def reconcile() -> dict[str, Any]:
     """Render everything; rewrite any file whose bytes differ from what it should be."""
-    return _summary(Publisher(_store()).publish(_now(), full=True, verify=True))
+    result = Publisher(_store()).publish(_now(), full=True, verify=True)
+    _announce(result)
+    return _summary(result)
 
 
 @app.task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=None)
@@ -83,3 +88,25 @@ def nudge(wake_times: list[datetime] | None = None, horizon_hours: float = 24) -
             extra={"fields": {"error": f"{e.__class__.__name__}: {e}"}},
         )
         return False
+
+
+def _announce(result: PublishResult) -> None:
+    """After a publish: WebSub for changed feeds, IndexNow for changed articles, as own tasks."""
+    if settings.feeds.websub_hub and result.feeds_changed:
+        ping_hub.delay(result.feeds_changed)
+    if settings.notify.indexnow_endpoint and result.pings:
+        ping_indexnow.delay(result.pings)
+
+
+@app.task(autoretry_for=(NotifyError,), retry_backoff=2, retry_backoff_max=600, max_retries=8)
+def ping_hub(topics: list[str]) -> int:
+    hub = settings.feeds.websub_hub
+    return websub_publish(hub, topics, settings.notify.timeout.total_seconds()) if hub else 0
+
+
+@app.task(autoretry_for=(NotifyError,), retry_backoff=2, retry_backoff_max=600, max_retries=8)
+def ping_indexnow(urls: list[str]) -> int:
+    n = settings.notify
+    if not (n.indexnow_endpoint and n.indexnow_key):
+        return 0
+    return indexnow_submit(n.indexnow_endpoint, n.indexnow_key, urls, n.timeout.total_seconds())
