@@ -22,6 +22,7 @@ from factories import breaking, story, variant
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("SYNDICATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+AMQP_URL = os.environ.get("SYNDICATE_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
 
 
 def stamp(dt: datetime) -> str:
@@ -154,9 +155,26 @@ def _redis_postgres_env(tmp: Path) -> dict[str, str]:
     return _env(tmp, SYNDICATE_DATABASE_URL=url, SYNDICATE_BROKER_URL=REDIS_URL)
 
 
+def _rabbitmq_env(tmp: Path) -> dict[str, str]:
+    from kombu import Connection
+
+    try:
+        with Connection(AMQP_URL, connect_timeout=3) as conn:
+            conn.ensure_connection(max_retries=1)
+            with conn.channel() as channel:  # a clean queue for this test
+                channel.queue_purge("celery")
+    except Exception as e:
+        if "NOT_FOUND" not in str(e):
+            need_server(f"RabbitMQ is not reachable at {AMQP_URL}: {e}")
+    return _env(tmp, SYNDICATE_BROKER_URL=AMQP_URL)
+
+
+SITES = {"embedded": _env, "redis+postgres": _redis_postgres_env, "rabbitmq": _rabbitmq_env}
+
+
 @pytest.fixture(params=["embedded", pytest.param("redis+postgres", marks=pytest.mark.postgres)])
 def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
-    env = _env(tmp_path) if request.param == "embedded" else _redis_postgres_env(tmp_path)
+    env = SITES[request.param](tmp_path)
     s = Site(tmp_path, env)
     r = s.cli("db", "upgrade")
     assert r.returncode == 0, r.stderr
@@ -219,6 +237,28 @@ def test_a_change_reaches_its_feeds_and_sitemaps_and_nothing_else(site: Site) ->
         "en/feeds/group/news.rss",
     }
     assert "Second" in site.read("en/feeds/section/sports.rss")
+
+
+def test_rabbitmq_carries_the_work_too(tmp_path: Path) -> None:
+    s = Site(tmp_path, _rabbitmq_env(tmp_path))
+    try:
+        assert s.cli("db", "upgrade").returncode == 0
+        s.start_worker()
+        s.load(
+            [
+                story(
+                    "st-r",
+                    variants={
+                        "en": variant(
+                            "Through RabbitMQ", slug="rabbit", published_at=stamp(datetime.now(UTC))
+                        )
+                    },
+                )
+            ]
+        )
+        assert s.wait_for("en/feeds/all.atom", "Through RabbitMQ") < 10
+    finally:
+        s.stop()
 
 
 def test_an_embargo_lifts_on_time_and_not_before(site: Site) -> None:
@@ -425,3 +465,127 @@ def test_subscribers_are_pinged_and_a_failing_hub_blocks_nothing(tmp_path: Path)
     finally:
         s.stop()
         server.shutdown()
+
+
+CHANGES_SCRIPT = """
+import json, random, sys
+from datetime import datetime, timedelta, UTC
+from syndicate import config
+from syndicate.ingest import parse_object
+from syndicate.store import Store
+from workers.tasks import nudge
+
+store = Store(config.load())
+now = datetime.now(UTC)
+rng = random.Random(int(sys.argv[1]))
+stories = [json.loads(line) for line in sys.stdin if line.strip()]
+stories = [o for o in stories if o.get("type", "story") == "story"]
+sections = sorted(store.settings.taxonomy.sections)
+when = (now - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+for i in range(int(sys.argv[2])):
+    obj = json.loads(json.dumps(rng.choice(stories)))
+    lang = rng.choice(sorted(obj["variants"]))
+    v = obj["variants"][lang]
+    move = rng.random()
+    if move < 0.3:
+        v["title"] = f"{v['title']} (edit {i})"
+    elif move < 0.45:
+        obj["section"] = rng.choice(sections)
+    elif move < 0.6:
+        v["status"] = rng.choice(["retracted", "published", "draft"])
+        if v["status"] != "draft":
+            v.setdefault("published_at", when)
+    elif move < 0.75:
+        v["tags"] = rng.sample(["Alpha", "Beta", "Gamma", "Delta"], 2)
+    elif move < 0.85:
+        v["slug"] = f"{v['slug']}-{i}"
+    else:
+        obj = {"type": "breaking", "id": f"br-{i % 7}", "lang": lang, "text": f"ticker {i}",
+               "published_at": when, "withdrawn": rng.random() < 0.2}
+    with store.session() as s, s.begin():
+        store.apply(s, parse_object(obj, store.settings), now)
+    if i % 5 == 0:
+        nudge()
+nudge()
+"""
+
+
+@pytest.mark.parametrize(
+    "flavour", ["embedded", pytest.param("redis+postgres", marks=pytest.mark.postgres)]
+)
+def test_two_workers_and_many_random_changes_end_where_a_fresh_publish_does(
+    tmp_path: Path, flavour: str
+) -> None:
+    from bench.corpus import generate
+
+    s = Site(tmp_path, SITES[flavour](tmp_path))
+    try:
+        assert s.cli("db", "upgrade").returncode == 0
+        corpus = list(generate(120, seed=11, end=datetime.now(UTC) - timedelta(hours=4), years=0.2))
+        corpus = [o for o in corpus if o.get("type", "story") == "story"]
+        text = "".join(json.dumps(o) + "\n" for o in corpus)
+        assert s.cli("import", "--no-nudge", "-", stdin=text).returncode in (0, 1)
+        assert s.cli("publish", "--all").returncode == 0
+        s.start_worker("--beat")
+        s.start_worker()
+        r = subprocess.run(
+            [sys.executable, "-c", CHANGES_SCRIPT, "7", "300"],
+            input=text,
+            env=s.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert r.returncode == 0, r.stderr
+        deadline = time.monotonic() + 90
+        while True:  # done when the outbox is empty and a tick has passed
+            depth = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "from syndicate import config\nfrom syndicate.store import Store\n"
+                    "from sqlalchemy import select, func\nfrom syndicate.model import Outbox\n"
+                    "st = Store(config.load())\nwith st.session() as x: print(x.scalar(select(func.count()).select_from(Outbox)))",
+                ],
+                env=s.env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+            if depth == "0":
+                break
+            assert time.monotonic() < deadline, f"outbox still holds {depth} rows"
+            time.sleep(0.5)
+        time.sleep(2)
+        s.stop()
+        fresh = tmp_path / "fresh"
+        env = dict(s.env, SYNDICATE_OUTPUT_DIR=str(fresh))
+        r = subprocess.run(
+            [sys.executable, "-m", "syndicate.cli", "publish", "--all", "--out", str(fresh)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert r.returncode == 0, r.stderr
+
+        def files(root: Path) -> dict[str, bytes]:
+            return {
+                p.relative_to(root).as_posix(): p.read_bytes()
+                for p in root.rglob("*")
+                if p.is_file() and not p.name.startswith(".") and p.name != "manifest.json"
+            }
+
+        ours, theirs = files(s.out), files(fresh)
+        assert ours.keys() == theirs.keys()
+        assert [p for p in ours if ours[p] != theirs[p]] == []
+        worked = {
+            f.name
+            for f in tmp_path.glob("worker-*.log")
+            if '"event": "publish"' in f.read_text(errors="replace")
+        }
+        assert len(worked) == 2, "both workers should have published"
+    finally:
+        s.stop()
