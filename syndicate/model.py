@@ -254,8 +254,10 @@ class Output(Base):
     size: Mapped[int] = mapped_column(Integer)
     last_modified: Mapped[datetime] = mapped_column(UTCDateTime)  # when its bytes last changed
     items: Mapped[int] = mapped_column(Integer, default=0)
-    # the newest update among its contents: a sitemap index's <lastmod> for it
+    # when its content last changed: a sitemap index's <lastmod> for it
     content_updated: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # when the render that wrote it read the store: an older render never replaces it
+    generation: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PublishMark(Base):

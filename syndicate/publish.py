@@ -128,6 +128,7 @@ class PublishResult:
     seconds: float = 0.0
     full: bool = False
     failed: list[str] = field(default_factory=list)  # keys whose render raised; still dirty
+    leftover: list[str] = field(default_factory=list)  # keys another worker was rendering
     pings: list[str] = field(default_factory=list)  # article URLs that changed (IndexNow)
     feeds_changed: list[str] = field(default_factory=list)  # URLs of feeds written (WebSub)
 
@@ -202,11 +203,13 @@ class Publisher:
         complete publish, since the other kinds' changes are still due.
         ``verify`` hashes the files on disk instead of trusting the manifest, so
         a file changed or lost behind our back is rewritten (drift repair).
-        One publish runs at a time (the store's publish lock).
         """
         if only is not None and not full:
             raise ValueError("only= rebuilds some kinds of output, and needs full=True")
-        with self.store.publish_lock():
+        if self.store.concurrent:
+            # PostgreSQL: publishers run side by side, each output under its own lock
+            return self._publish(now, full=full, only=only, verify=verify, progress=progress)
+        with self.store.publish_lock():  # SQLite: one machine, one publisher at a time
             return self._publish(now, full=full, only=only, verify=verify, progress=progress)
 
     def _publish(
@@ -218,24 +221,34 @@ class Publisher:
         verify: bool,
         progress: Progress,
     ) -> PublishResult:
+        """Claim dirty keys, render each under its own lock and commit, then settle the outbox.
+
+        Each key is rendered in a transaction of its own that first takes the
+        key's lock (PostgreSQL: an advisory transaction lock), so two workers
+        never render one output at once, and what it writes is committed
+        before the lock is released: the next render of that key reads newer
+        data and writes after it. The manifest also records the generation
+        (when the render read the store) and never replaces a newer one.
+        """
         started = time.perf_counter()
         result = PublishResult(full=full)
         store = self.store
         self.root.mkdir(parents=True, exist_ok=True)
-        with store.session() as s:
-            mark = store.mark(s)
+        claim = store.session()
+        claim.begin()
+        try:
+            mark = store.mark(claim)
+            claimed = store.claim(claim)  # on PostgreSQL locked until we settle them below
+            keys = {OutputKey.parse(k) for _id, k in claimed}
             if full or mark is None:
                 result.full = True
-                upto, pending = store.pending(s)
-                keys = set(plan.fixed_keys(self.settings)) | store.content_keys(s, now)
-                keys |= {k for k in pending if k.kind == "ping"}
-                keys |= store.sitemap_keys(s, now)
-                known = store.outputs(s)
-                keys |= {OutputKey.parse(o.key) for o in known.values()}
+                keys |= set(plan.fixed_keys(self.settings)) | store.content_keys(claim, now)
+                keys |= store.sitemap_keys(claim, now)
+                keys |= {OutputKey.parse(o.key) for o in store.outputs(claim).values()}
             else:
-                upto, keys = store.pending(s)
-                keys |= store.due_by_time(s, mark, now)
-                known = store.outputs_for(s, keys)
+                keys |= store.due_by_time(claim, mark, now)
+            if not store.concurrent:
+                claim.commit()  # SQLite cannot upgrade a read snapshot our own writes outdate
             result.pings = sorted({k.value for k in keys if k.kind == "ping"})
             keys = {k for k in keys if k.kind != "ping"}
             if only is not None:
@@ -243,44 +256,35 @@ class Publisher:
             # indexes last: they list the sitemaps this publish has just written
             ordered = sorted(keys, key=lambda k: (k.kind == "index", k))
             result.keys = len(ordered)
-            by_key: dict[str, list[str]] = {}
-            for path, out in known.items():
-                by_key.setdefault(out.key, []).append(path)
-            changes: dict[str, _Change] = {}
             cache: dict[tuple[str, str], FeedItem] = {}
             with progress(ordered) as bar:
                 for key in bar:
                     try:
-                        rendered = self._render(s, key, now, cache, changes)
-                        for change in list(
-                            self._write(key, rendered, known, by_key, now, result, verify)
-                        ):
-                            changes[change.path] = change
+                        if not self._publish_key(key, now, cache, result, verify, wait=result.full):
+                            result.leftover.append(str(key))
                     except (UnsafePath, DBAPIError):  # refusals and the database's own: fail loudly
                         raise
                     except Exception:  # a poison input costs its own output, not the queue
                         log.exception("render failed", extra={"fields": {"key": str(key)}})
                         result.failed.append(str(key))
-        with store.session() as s, s.begin():
-            for change in changes.values():
-                existing = s.get(Output, change.path)
-                if change.row is None:
-                    if existing is not None:
-                        s.delete(existing)
-                elif existing is None:
-                    s.add(Output(**change.row))
-                else:
-                    for k, v in change.row.items():
-                        setattr(existing, k, v)
-            if only is None:
-                if upto:
-                    store.clear_pending(s, upto)
-                # failed keys stay dirty: the next publish tries them again
-                store.mark_dirty(s, [OutputKey.parse(k) for k in result.failed], now)
-                if mark is None or now > mark:  # the clock mark only moves forward
-                    store.set_mark(s, now)
-            s.flush()
-            self._write_manifest(store.iter_outputs(s))
+            settle = claim if store.concurrent else store.session()
+            with settle.begin_nested() if settle is claim else settle.begin():
+                if only is None:
+                    # a busy key's rows stay: the worker rendering it may have read the store
+                    # before their change; failed keys stay dirty for the next publish
+                    busy = set(result.leftover)
+                    store.delete_outbox(settle, [i for i, k in claimed if k not in busy])
+                    store.mark_dirty(settle, [OutputKey.parse(k) for k in result.failed], now)
+                    store.advance_mark(settle, now)
+            if settle is not claim:
+                settle.close()
+            claim.commit()
+        except BaseException:
+            claim.rollback()
+            raise
+        finally:
+            claim.close()
+        self._write_manifest()
         result.seconds = time.perf_counter() - started
         log.info(
             "publish",
@@ -292,11 +296,45 @@ class Publisher:
                     "unchanged": result.unchanged,
                     "removed": len(result.removed),
                     "failed": result.failed,
+                    "busy": len(result.leftover),
                     "seconds": round(result.seconds, 3),
                 }
             },
         )
         return result
+
+    def _publish_key(
+        self,
+        key: OutputKey,
+        now: datetime,
+        cache: dict[tuple[str, str], FeedItem],
+        result: PublishResult,
+        verify: bool,
+        *,
+        wait: bool,
+    ) -> bool:
+        """Render one key in its own locked transaction; False when another worker holds it."""
+        store = self.store
+        with store.session() as s, s.begin():
+            if not store.lock_output(s, str(key), wait=wait):
+                return False
+            generation = store.clock(s)
+            known = store.outputs_for(s, [key])
+            rendered = self._render(s, key, now, cache)
+            by_key = {str(key): list(known)}
+            for change in self._write(
+                key, rendered, known, by_key, now, result, verify, generation
+            ):
+                existing = s.get(Output, change.path)
+                if change.row is None:
+                    if existing is not None:
+                        s.delete(existing)
+                elif existing is None:
+                    s.add(Output(**change.row))
+                else:
+                    for k, v in change.row.items():
+                        setattr(existing, k, v)
+        return True
 
     def _write(
         self,
@@ -307,8 +345,13 @@ class Publisher:
         now: datetime,
         result: PublishResult,
         verify: bool = False,
+        generation: datetime | None = None,
     ) -> Iterator[_Change]:
-        """Write what changed; remove the key's files it no longer renders."""
+        """Write what changed; remove the key's files it no longer renders.
+
+        A file whose manifest row records a later generation than ours was
+        written by a render that read newer data: it is left alone.
+        """
         keep = {r.file.path for r in rendered or ()}
         for path in by_key.get(str(key), ()):
             if path not in keep:
@@ -321,6 +364,9 @@ class Publisher:
             digest = hashlib.sha256(data).hexdigest()
             target = safe_join(self.root, f.path)
             old = known.get(f.path)
+            if old is not None and generation and old.generation and old.generation > generation:
+                result.unchanged += 1
+                continue
             row = {
                 "path": f.path,
                 "key": str(key),
@@ -331,6 +377,7 @@ class Publisher:
                 "last_modified": now,
                 "items": r.items,
                 "content_updated": r.updated,
+                "generation": generation,
             }
             on_disk = _file_sha256(target) if verify else None
             if (
@@ -356,11 +403,10 @@ class Publisher:
         key: OutputKey,
         now: datetime,
         cache: dict[tuple[str, str], FeedItem],
-        changes: dict[str, _Change],
     ) -> list[Rendered] | None:
         """The files of a key, or None when the output no longer exists."""
         if key.kind == "index":
-            return self._render_index(s, key, changes)
+            return self._render_index(s, key)
         if key.kind == "robots":
             if key.value not in plan.hosts(self.settings):
                 return None
@@ -466,29 +512,15 @@ class Publisher:
             [self.store.news_changed(s, key.lang, now) for _ in chunks],
         )
 
-    def _render_index(
-        self, s: Session, key: OutputKey, changes: dict[str, _Change]
-    ) -> list[Rendered] | None:
-        """A host's sitemap index: every sitemap of its languages, after this publish."""
+    def _render_index(self, s: Session, key: OutputKey) -> list[Rendered] | None:
+        """A host's sitemap index: every sitemap of its languages, as committed."""
         hosts = plan.hosts(self.settings)
         if key.value not in hosts:
             return None
-        rows: dict[str, tuple[str, datetime | None]] = {
-            path: (o.url, o.content_updated)
-            for path, o in self.store.sitemap_outputs(s, hosts[key.value][1]).items()
-        }
-        langs = set(hosts[key.value][1])
-        for path, change in changes.items():  # this publish's writes and removals
-            if change.row is None:
-                rows.pop(path, None)
-            else:
-                changed = OutputKey.parse(change.row["key"])
-                if changed.kind in ("sitemap", "news") and changed.lang in langs:
-                    rows[path] = (change.row["url"], change.row["content_updated"])
         gz = self.settings.sitemaps.gzip and self.settings.sitemaps.gzip_canonical
         entries = [
-            IndexEntry(url, updated)
-            for path, (url, updated) in sorted(rows.items())
+            IndexEntry(o.url, o.content_updated)
+            for path, o in sorted(self.store.sitemap_outputs(s, hosts[key.value][1]).items())
             if path.endswith(".gz") == gz
         ]
         data = render_sitemaps.sitemap_index(entries)
@@ -556,7 +588,13 @@ class Publisher:
             updated=max((i.updated for i in items), default=EMPTY_FEED_UPDATED),
         )
 
-    def _write_manifest(self, outputs: Iterable[Output]) -> None:
+    def _write_manifest(self) -> None:
+        """manifest.json from the manifest table, by one publisher at a time (the freshest)."""
+        with self.store.session() as s, s.begin():
+            self.store.lock_output(s, "manifest.json", wait=True)
+            self._write_manifest_from(self.store.iter_outputs(s))
+
+    def _write_manifest_from(self, outputs: Iterable[Output]) -> None:
         entries = [
             {
                 "url": o.url,

@@ -482,24 +482,13 @@ class Store:
 
     @contextmanager
     def publish_lock(self) -> Iterator[None]:
-        """Held by one publisher at a time: no output is ever rendered twice at once.
+        """SQLite's publishers run one at a time: an flock beside the database file.
 
-        PostgreSQL: a session advisory lock, so workers on several machines
-        share it. SQLite (one machine by nature): an flock beside the database.
+        (SQLite lives on one machine; PostgreSQL publishers run side by side
+        instead, each output under its own lock: see lock_output.)
         """
-        if self.engine.dialect.name == "postgresql":
-            key = zlib.crc32(f"syndicate:publish:{self.settings.site_id}".encode())
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
-                conn.commit()
-                try:
-                    yield
-                finally:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                    conn.commit()
-            return
         database = self.engine.url.database
-        if not database or database == ":memory:":
+        if self.concurrent or not database or database == ":memory:":
             yield
             return
         with open(f"{database}.publish-lock", "a") as f:
@@ -508,6 +497,53 @@ class Store:
                 yield
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)
+
+    @property
+    def concurrent(self) -> bool:
+        """Whether several publishers may run at once (PostgreSQL), each key under its lock."""
+        return self.engine.dialect.name == "postgresql"
+
+    def claim(self, session: Session) -> list[tuple[int, str]]:
+        """Outbox rows to publish. On PostgreSQL they stay locked (FOR UPDATE SKIP LOCKED)
+        until the claiming transaction ends, so concurrent publishers take different rows."""
+        q = select(Outbox.id, Outbox.key).order_by(Outbox.id)
+        if self.concurrent:
+            q = q.with_for_update(skip_locked=True)
+        return [(i, k) for i, k in session.execute(q)]
+
+    def delete_outbox(self, session: Session, ids: Sequence[int]) -> None:
+        for chunk in _chunks(list(ids), 1000):
+            session.execute(delete(Outbox).where(Outbox.id.in_(chunk)))
+
+    def lock_output(self, session: Session, name: str, *, wait: bool) -> bool:
+        """Take an output's lock for the session's transaction (PostgreSQL advisory lock).
+
+        SQLite needs none: its publishers run one at a time under publish_lock().
+        """
+        if not self.concurrent:
+            return True
+        key = zlib.crc32(f"{self.settings.site_id}:{name}".encode())
+        if wait:
+            session.execute(text("SELECT pg_advisory_xact_lock(1, :k)"), {"k": _int32(key)})
+            return True
+        got = session.scalar(text("SELECT pg_try_advisory_xact_lock(1, :k)"), {"k": _int32(key)})
+        return bool(got)
+
+    def clock(self, session: Session) -> datetime:
+        """Now, by the database's clock where there is one: a render's generation."""
+        if self.concurrent:
+            value = session.scalar(text("SELECT clock_timestamp()"))
+            assert isinstance(value, datetime)
+            return value.astimezone(UTC)
+        return datetime.now(UTC)
+
+    def advance_mark(self, session: Session, now: datetime, name: str = "publish") -> None:
+        """Move the clock mark forward to now (never back)."""
+        row = session.get(PublishMark, name, with_for_update=self.concurrent)
+        if row is None:
+            session.add(PublishMark(name=name, at=now))
+        elif now > row.at:
+            row.at = now
 
     def pending(self, session: Session) -> tuple[int, set[OutputKey]]:
         """The dirty keys and the highest outbox id they cover."""
@@ -520,19 +556,9 @@ class Store:
         }
         return top, keys
 
-    def clear_pending(self, session: Session, upto: int) -> None:
-        session.execute(delete(Outbox).where(Outbox.id <= upto))
-
     def mark(self, session: Session, name: str = "publish") -> datetime | None:
         row = session.get(PublishMark, name)
         return row.at if row else None
-
-    def set_mark(self, session: Session, at: datetime, name: str = "publish") -> None:
-        row = session.get(PublishMark, name)
-        if row is None:
-            session.add(PublishMark(name=name, at=at))
-        else:
-            row.at = at
 
     def wake_times(
         self, session: Session, story_ids: Sequence[str], now: datetime
@@ -1069,6 +1095,11 @@ def _uuid(settings: Settings, name: str) -> str:
 def _scheme(settings: Settings, key: OutputKey) -> str:
     fmt = settings.feeds.formats[0]
     return plan.file_for(settings, key, fmt).url
+
+
+def _int32(n: int) -> int:
+    """A crc32 as PostgreSQL's signed int4, for the two-key advisory lock functions."""
+    return n - (1 << 32) if n >= (1 << 31) else n
 
 
 def _chunks(seq: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

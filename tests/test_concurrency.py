@@ -1,0 +1,109 @@
+"""Several publishers on PostgreSQL: SKIP LOCKED claims, per-output locks, generations."""
+
+from datetime import timedelta
+
+import pytest
+from conftest import load, publish, ts
+from factories import story, variant
+from sample_site import NOW
+
+from syndicate import plan
+from syndicate.model import Output
+from syndicate.publish import Publisher, PublishResult
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg(settings):
+    from conftest import WORKER, make_store
+
+    store = make_store(settings, "postgres", WORKER)
+    yield store
+    store.engine.dispose()
+
+
+def test_outbox_rows_claimed_by_one_publisher_are_skipped_by_another(pg):
+    load(pg, [story("st-1"), story("st-2", section="sports")], NOW)
+    a, b = pg.session(), pg.session()
+    try:
+        a.begin()
+        mine = pg.claim(a)
+        assert mine
+        b.begin()
+        assert pg.claim(b) == []  # every row is locked by a: skipped, not waited on
+        a.rollback()  # a gives them back
+        assert {k for _i, k in pg.claim(b)} == {k for _i, k in mine}
+    finally:
+        a.close()
+        b.close()
+
+
+def test_one_output_is_rendered_by_one_publisher_at_a_time(pg):
+    a, b = pg.session(), pg.session()
+    try:
+        a.begin()
+        assert pg.lock_output(a, "feed:en:all:", wait=False)
+        b.begin()
+        assert not pg.lock_output(b, "feed:en:all:", wait=False)
+        assert pg.lock_output(b, "feed:en:section:politics", wait=False)  # other outputs go on
+        b.rollback()
+        a.commit()  # the lock ends with a's transaction
+        b.begin()
+        assert pg.lock_output(b, "feed:en:all:", wait=False)
+        b.rollback()
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_busy_output_is_left_dirty_for_later(pg):
+    load(pg, [story("st-1", variants={"en": variant("Busy")})], NOW)
+    publish(pg, NOW, full=True)
+    load(pg, [story("st-1", variants={"en": variant("Busy, edited", slug="busy")})], NOW)
+    holder = pg.session()
+    holder.begin()
+    try:
+        assert pg.lock_output(holder, "feed:en:all:", wait=False)  # another worker renders it
+        result = Publisher(pg).publish(ts(NOW))
+        assert "feed:en:all:" in result.leftover
+        assert "en/feeds/all.rss" not in result.written
+        assert "en/feeds/section/politics.rss" in result.written
+    finally:
+        holder.rollback()
+        holder.close()
+    with pg.session() as s:
+        assert "feed:en:all:" in {k for _i, k in pg.claim(s)}  # still due
+    assert "en/feeds/all.rss" in publish(pg, NOW).written
+
+
+def test_an_older_render_never_replaces_a_newer_one(pg):
+    load(pg, [story("st-1", variants={"en": variant("Newest")})], NOW)
+    publish(pg, NOW, full=True)
+    key = plan.feed("en", "all")
+    with pg.session() as s, s.begin():
+        row = s.get(Output, "en/feeds/all.rss")
+        newer = row.generation
+        assert newer is not None
+    publisher = Publisher(pg)
+    stale = [pub for pub in publisher._render_feed(pg.session(), key, ts(NOW), {})]
+    stale = [
+        type(r)(r.file, r.data.replace(b"Newest", b"Oldest"), r.items, r.updated) for r in stale
+    ]
+
+    with pg.session() as s:
+        known = pg.outputs_for(s, [key])
+        result = PublishResult()
+        changes = list(
+            publisher._write(
+                key,
+                stale,
+                known,
+                {str(key): list(known)},
+                ts(NOW),
+                result,
+                generation=newer - timedelta(seconds=1),
+            )
+        )
+    assert changes == [] and result.written == []
+    assert b"Newest" in (publisher.root / "en/feeds/all.rss").read_bytes()
