@@ -49,6 +49,8 @@ def drain() -> dict[str, Any]:
     """Publish what the outbox and the clock say is due, then announce it."""
     result = Publisher(_store()).publish(_now())
     _announce(result)
+    if result.leftover:  # outputs another worker was rendering: their changes are still due
+        drain.apply_async(countdown=settings.workers.coalesce.total_seconds())
     return _summary(result)
 
 
