@@ -596,3 +596,76 @@ def test_two_workers_and_many_random_changes_end_where_a_fresh_publish_does(
         assert len(worked) == 2, "both workers should have published"
     finally:
         s.stop()
+
+
+def test_redis_stopped_while_writes_happen_loses_nothing(tmp_path: Path) -> None:
+    """A Redis of the test's own (so other tests keep theirs) is stopped and started again."""
+    import shutil
+    import socket
+
+    server_bin = shutil.which("redis-server")
+    if server_bin is None:
+        need_server("redis-server is not installed")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+
+    def start_redis() -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(
+            [
+                server_bin,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(tmp_path),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return proc
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+
+    redis_proc = start_redis()
+    s = Site(tmp_path, _env(tmp_path, SYNDICATE_BROKER_URL=f"redis://127.0.0.1:{port}/0"))
+    try:
+        assert s.cli("db", "upgrade").returncode == 0
+        s.start_worker("--beat")
+        now = datetime.now(UTC)
+        s.load(
+            [story("st-a", variants={"en": variant("Before the outage", published_at=stamp(now))})]
+        )
+        s.wait_for("en/feeds/all.rss", "Before the outage")
+        redis_proc.terminate()
+        redis_proc.wait(timeout=10)
+        for i in range(3):  # writes while Redis is down: they succeed, and say so
+            r = s.cli(
+                "import",
+                "-",
+                stdin=json.dumps(
+                    story(
+                        f"st-b{i}",
+                        variants={"en": variant(f"During the outage {i}", published_at=stamp(now))},
+                    )
+                )
+                + "\n",
+            )
+            assert r.returncode == 0 and "could not reach the broker" in r.stderr, r.stderr
+        assert "During the outage" not in s.read("en/feeds/all.rss")
+        redis_proc = start_redis()  # back: the worker reconnects and its tick drains the outbox
+        for i in range(3):
+            s.wait_for("en/feeds/all.rss", f"During the outage {i}", seconds=60)
+    finally:
+        s.stop()
+        redis_proc.terminate()
