@@ -53,11 +53,8 @@ def settings(tmp_path: Path) -> config.Settings:
 _pg_databases: dict[str, str] = {}
 
 
-def _postgres_url(worker: str) -> str:
-    """A database of this test worker's own, created and migrated once per session."""
-    if worker in _pg_databases:
-        return _pg_databases[worker]
-    name = f"syndicate_test_{worker}"
+def fresh_postgres_database(name: str) -> str:
+    """Drop and create a database on the local server; its URL. Skips (fails in CI) without one."""
     try:
         admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
@@ -66,9 +63,14 @@ def _postgres_url(worker: str) -> str:
         admin.dispose()
     except Exception as e:
         need_server(f"PostgreSQL is not reachable at {ADMIN_URL}: {e.__class__.__name__}: {e}")
-    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    _pg_databases[worker] = url
-    return url
+    return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _postgres_url(worker: str) -> str:
+    """A database of this test worker's own, created once per session."""
+    if worker not in _pg_databases:
+        _pg_databases[worker] = fresh_postgres_database(f"syndicate_test_{worker}")
+    return _pg_databases[worker]
 
 
 def _truncate(engine: Any) -> None:

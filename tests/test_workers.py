@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_URL, need_server
+from conftest import fresh_postgres_database, need_server
 from factories import breaking, story, variant
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,8 +133,6 @@ def _env(tmp: Path, **extra: str) -> dict[str, str]:
 
 def _redis_postgres_env(tmp: Path) -> dict[str, str]:
     import redis
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
 
     try:
         client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
@@ -142,16 +140,9 @@ def _redis_postgres_env(tmp: Path) -> dict[str, str]:
         client.flushdb()
     except Exception as e:  # any failure to reach it
         need_server(f"Redis is not reachable at {REDIS_URL}: {e}")
-    name = f"syndicate_workers_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    try:
-        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-    except Exception as e:
-        need_server(f"PostgreSQL is not reachable at {ADMIN_URL}: {e}")
-    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    url = fresh_postgres_database(
+        f"syndicate_workers_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    )
     return _env(tmp, SYNDICATE_DATABASE_URL=url, SYNDICATE_BROKER_URL=REDIS_URL)
 
 
