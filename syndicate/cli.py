@@ -370,12 +370,95 @@ def publish(
 )
 @click.pass_obj
 def serve(ctx: Context, host: str, port: int, out_dir: str | None) -> None:
-    """Serve the output directory over HTTP with the right content types."""
-    from syndicate.serve import serve_directory
+    """Serve the ingest API and the published files (ETag, 304, gzip) with uvicorn."""
+    import uvicorn
 
-    settings = ctx.settings()
-    root = Path(out_dir) if out_dir else settings.output_dir
-    serve_directory(root, host, port, settings)
+    from syndicate.web import create_app, default_nudge
+
+    store = _open_store(ctx)
+    root = Path(out_dir) if out_dir else store.settings.output_dir
+    base = f"http://{host}:{port}/"
+    click.echo(f"serving {root} and the ingest API at {base}  (API docs: {base}docs)")
+    for lang in store.settings.languages.values():
+        if lang.base_url.startswith(base):
+            click.echo(f"  {lang.code}: {lang.base_url}feeds/all.rss")
+    if any(lang.host_url == base for lang in store.settings.languages.values()):
+        click.echo(f"  sitemap index: {base}sitemap.xml   robots.txt: {base}robots.txt")
+    click.echo("press Ctrl-C to stop")
+    uvicorn.run(
+        create_app(store, root, nudge=default_nudge), host=host, port=port, log_level="warning"
+    )
+
+
+@main.group()
+def keys() -> None:
+    """API keys for the ingest API."""
+
+
+@keys.command("create")
+@click.option("--name", required=True, help="Who or what uses the key (shown in lists).")
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    metavar="CODE",
+    help="Limit the key to a language (repeat for several). Default: all.",
+)
+@click.pass_obj
+def keys_create(ctx: Context, name: str, langs: tuple[str, ...]) -> None:
+    """Create a key and print it once: only its hash is stored."""
+    store = _open_store(ctx)
+    codes = []
+    for tag in langs:
+        code = store.settings.match_language(tag)
+        if code is None:
+            raise click.BadParameter(
+                f"{tag!r} is not a configured language ({', '.join(store.settings.languages)})",
+                param_hint="--lang",
+            )
+        codes.append(code)
+    with store.session() as s, s.begin():
+        secret = store.create_key(s, name, codes or None, datetime.now(UTC))
+    click.echo(secret)
+    click.echo(
+        f"(key for {name!r}, languages: {', '.join(codes) or 'all'}; "
+        "it is shown once: store it now)",
+        err=True,
+    )
+
+
+@keys.command("list")
+@click.pass_obj
+def keys_list(ctx: Context) -> None:
+    """List keys (their prefixes, never the secrets)."""
+    from sqlalchemy import select
+
+    from syndicate.model import ApiKey
+
+    store = _open_store(ctx)
+    with store.session() as s:
+        for k in s.scalars(select(ApiKey).order_by(ApiKey.id)):
+            state = "revoked" if k.revoked else "active"
+            click.echo(f"{k.prefix}…  {state:8} {k.langs or 'all':12} {k.name}")
+
+
+@keys.command("revoke")
+@click.argument("prefix")
+@click.pass_obj
+def keys_revoke(ctx: Context, prefix: str) -> None:
+    """Revoke the key whose secret starts with PREFIX."""
+    from sqlalchemy import select
+
+    from syndicate.model import ApiKey
+
+    store = _open_store(ctx)
+    with store.session() as s, s.begin():
+        found = list(s.scalars(select(ApiKey).where(ApiKey.prefix.startswith(prefix[:12]))))
+        found = [k for k in found if k.prefix.startswith(prefix[:12])]
+        if len(found) != 1:
+            raise click.ClickException(f"{len(found)} keys match {prefix!r}; give more of it")
+        found[0].revoked = True
+    click.echo(f"revoked {found[0].prefix}… ({found[0].name})")
 
 
 def run() -> None:

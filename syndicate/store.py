@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import secrets
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -42,6 +43,7 @@ from syndicate import clean, i18n, plan
 from syndicate.config import Settings
 from syndicate.ingest import BreakingIn, Record, StoryIn, VariantIn
 from syndicate.model import (
+    ApiKey,
     Author,
     BreakingItem,
     Coverage,
@@ -477,6 +479,66 @@ class Store:
         row.content_hash = content_hash
         row.modified_at = now
         return keys
+
+    # --- removals through the API ---
+
+    def retract_story(self, session: Session, story_id: str, now: datetime) -> bool | None:
+        """Retract every variant of a story: it leaves every output at the next publish.
+
+        None when there is no such story. The content hashes are cleared, so
+        sending the story again restores it.
+        """
+        states = self._variant_states(session, story_id)
+        if not states:
+            return None
+        keys: set[OutputKey] = set()
+        for lang, state in states.items():
+            if state.visible:
+                keys |= plan.keys_for_variant(self.settings, state.scopes)
+                if state.live(now):
+                    keys.add(plan.ping(lang, state.url))
+        session.execute(
+            update(Variant)
+            .where(Variant.story_id == story_id)
+            .values(status="retracted", content_hash="", modified_at=now)
+        )
+        self.mark_dirty(session, keys, now)
+        return bool(keys)
+
+    def withdraw_breaking(self, session: Session, item_id: str, now: datetime) -> bool | None:
+        row = session.get(BreakingItem, item_id)
+        if row is None:
+            return None
+        changed = not row.withdrawn
+        row.withdrawn = True
+        row.content_hash = ""
+        row.modified_at = now
+        if changed:
+            self.mark_dirty(session, plan.keys_for_breaking(row.lang), now)
+        return changed
+
+    # --- API keys ---
+
+    def create_key(
+        self, session: Session, name: str, langs: Sequence[str] | None, now: datetime
+    ) -> str:
+        """A new API key; only its hash is kept, so this is the one time it is seen."""
+        secret = "syn_" + secrets.token_urlsafe(32)
+        session.add(
+            ApiKey(
+                name=name,
+                prefix=secret[:12],
+                key_hash=hashlib.sha256(secret.encode()).hexdigest(),
+                langs=",".join(langs) if langs else None,
+                created_at=now,
+            )
+        )
+        return secret
+
+    def find_key(self, session: Session, secret: str) -> ApiKey | None:
+        digest = hashlib.sha256(secret.encode()).hexdigest()
+        key = session.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
+        return key if key is not None and not key.revoked else None
 
     # --- the outbox ---
 

@@ -657,7 +657,7 @@ def test_redis_stopped_while_writes_happen_loses_nothing(tmp_path: Path) -> None
         assert "During the outage" not in s.read("en/feeds/all.rss")
         redis_proc = start_redis()  # back: the worker reconnects and its tick drains the outbox
         for i in range(3):
-            s.wait_for("en/feeds/all.rss", f"During the outage {i}", seconds=60)
+            s.wait_for("en/feeds/all.rss", f"During the outage {i}", seconds=150)
     finally:
         s.stop()
         redis_proc.terminate()

@@ -1,0 +1,430 @@
+"""The HTTP app: the ingest API (bearer API keys) and the published files.
+
+FastAPI, because the ingest API's OpenAPI document must be served and stay
+accurate, and FastAPI derives it from the same declarations that route and
+check requests; it runs on Starlette, which serves the files. Bodies are
+FORMAT.md objects validated by the same code as `syndicate import`, so the
+API and the CLI accept and reject exactly the same things.
+
+Served files carry ETag and Last-Modified from the manifest, answer
+conditional requests with 304, HEAD, gzip when asked, and the content types
+feed readers expect: what nginx does in production (config/nginx.conf).
+"""
+
+# No `from __future__ import annotations` here: FastAPI reads these annotations at run time.
+
+import gzip
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from syndicate import plan
+from syndicate.ingest import Record, RecordError, StoryIn, parse_object, read_ndjson
+from syndicate.model import ApiKey, BreakingItem, Outbox
+from syndicate.publish import UnsafePath, safe_join
+from syndicate.store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1 << 20  # one story or breaking item
+MAX_BULK = 64 << 20  # an NDJSON batch
+COMPRESSIBLE = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/xml",
+    "application/json",
+    "text/",
+)
+CACHE_CONTROL = "public, max-age=60"
+
+
+class Applied(BaseModel):
+    id: str
+    changed: bool
+
+
+class Problem(BaseModel):
+    line: int | None = None
+    id: str
+    field: str
+    reason: str
+
+
+class BulkResult(BaseModel):
+    applied: int
+    unchanged: int
+    rejected: list[Problem]
+
+
+class Health(BaseModel):
+    status: str
+    database: bool
+    outbox_depth: int
+    oldest_dirty_seconds: float | None
+
+
+def create_app(
+    store: Store,
+    out_dir: Path | None = None,
+    nudge: Callable[[Store, set[str]], None] | None = None,
+) -> FastAPI:
+    """The app for a store; `nudge(store, story_ids)` tells the workers after each write."""
+    settings = store.settings
+    root = Path(out_dir or settings.output_dir)
+    app = FastAPI(
+        title="syndicate",
+        version="0.1.0",
+        description="Ingest API (FORMAT.md objects) and the published feeds and sitemaps.",
+    )
+    bearer = HTTPBearer(auto_error=False)
+    manifest = _Manifest(root)
+
+    def api_key(
+        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> ApiKey:
+        if creds is None or creds.scheme.lower() != "bearer":
+            raise HTTPException(
+                401,
+                "an API key is required (Authorization: Bearer KEY)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        with store.session() as s:
+            key = store.find_key(s, creds.credentials)
+        if key is None:
+            raise HTTPException(
+                401, "unknown or revoked API key", headers={"WWW-Authenticate": "Bearer"}
+            )
+        return key
+
+    Key = Annotated[ApiKey, Depends(api_key)]
+
+    def check_scope(key: ApiKey, record: Record) -> None:
+        if key.langs is None:
+            return
+        allowed = set(key.langs.split(","))
+        langs = {v.lang for v in record.variants} if isinstance(record, StoryIn) else {record.lang}
+        outside = sorted(langs - allowed)
+        if outside:
+            raise HTTPException(
+                403,
+                f"this key may not write {', '.join(outside)} "
+                f"(allowed: {', '.join(sorted(allowed))})",
+            )
+
+    def apply(record: Record) -> bool:
+        now = datetime.now(UTC)
+        with store.session() as s, s.begin():
+            changed = store.apply(s, record, now)
+        if changed and nudge is not None:
+            nudge(store, {record.id})
+        return changed
+
+    async def read_body(request: Request, limit: int) -> bytes:
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise HTTPException(413, f"the body is over {limit} bytes")
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                raise HTTPException(413, f"the body is over {limit} bytes")
+        return body
+
+    def parse(body: bytes, kind: str, record_id: str) -> Record:
+        try:
+            obj = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise HTTPException(
+                422, [{"loc": ["body"], "msg": f"not valid JSON: {e}", "type": "json"}]
+            ) from None
+        if isinstance(obj, dict):
+            obj.setdefault("type", kind)
+            obj.setdefault("id", record_id)
+        try:
+            record = parse_object(obj, settings)
+        except RecordError as e:
+            raise HTTPException(
+                422,
+                [
+                    {"loc": ["body", *f.split(".")], "msg": r, "type": "format"}
+                    for f, r in e.problems
+                ],
+            ) from None
+        kind_of = "story" if isinstance(record, StoryIn) else "breaking"
+        if kind_of != kind:
+            raise HTTPException(
+                422, [{"loc": ["body", "type"], "msg": f"must be '{kind}'", "type": "format"}]
+            )
+        if record.id != record_id:
+            raise HTTPException(
+                422,
+                [
+                    {
+                        "loc": ["body", "id"],
+                        "msg": f"must be {record_id!r}, the id in the path",
+                        "type": "format",
+                    }
+                ],
+            )
+        return record
+
+    def body_doc(kind: str) -> dict[str, Any]:
+        """The request body in the OpenAPI document (read and checked by ingest, not pydantic)."""
+        return {
+            "requestBody": {
+                "required": True,
+                "description": (f"A FORMAT.md `{kind}` object; `type` and `id` may be left out."),
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        }
+
+    @app.put(
+        "/api/stories/{story_id}",
+        response_model=Applied,
+        tags=["ingest"],
+        responses={401: {}, 403: {}, 413: {}, 422: {}},
+        openapi_extra=body_doc("story"),
+    )
+    async def put_story(story_id: str, request: Request, key: Key) -> Applied:
+        """Create or replace a story (its section, regions, coverage; its variants by language)."""
+        record = parse(await read_body(request, MAX_BODY), "story", story_id)
+        check_scope(key, record)
+        return Applied(id=story_id, changed=apply(record))
+
+    @app.delete(
+        "/api/stories/{story_id}",
+        response_model=Applied,
+        tags=["ingest"],
+        responses={401: {}, 403: {}, 404: {}},
+    )
+    async def delete_story(story_id: str, key: Key) -> Applied:
+        """Retract a story in every language: it leaves every output at the next publish."""
+        if key.langs is not None:
+            raise HTTPException(403, "only a key for every language may retract a whole story")
+        now = datetime.now(UTC)
+        with store.session() as s, s.begin():
+            changed = store.retract_story(s, story_id, now)
+        if changed is None:
+            raise HTTPException(404, f"no story {story_id!r}")
+        if changed and nudge is not None:
+            nudge(store, {story_id})
+        return Applied(id=story_id, changed=changed)
+
+    @app.put(
+        "/api/breaking/{item_id}",
+        response_model=Applied,
+        tags=["ingest"],
+        responses={401: {}, 403: {}, 413: {}, 422: {}},
+        openapi_extra=body_doc("breaking"),
+    )
+    async def put_breaking(item_id: str, request: Request, key: Key) -> Applied:
+        """Create or replace a breaking-news ticker item."""
+        record = parse(await read_body(request, MAX_BODY), "breaking", item_id)
+        check_scope(key, record)
+        return Applied(id=item_id, changed=apply(record))
+
+    @app.delete(
+        "/api/breaking/{item_id}",
+        response_model=Applied,
+        tags=["ingest"],
+        responses={401: {}, 403: {}, 404: {}},
+    )
+    async def delete_breaking(item_id: str, key: Key) -> Applied:
+        """Withdraw a breaking item at once."""
+        now = datetime.now(UTC)
+        with store.session() as s, s.begin():
+            row = s.get(BreakingItem, item_id)
+            if row is None:
+                raise HTTPException(404, f"no breaking item {item_id!r}")
+            if key.langs is not None and row.lang not in key.langs.split(","):
+                raise HTTPException(403, f"this key may not write {row.lang}")
+            changed = bool(store.withdraw_breaking(s, item_id, now))
+        if changed and nudge is not None:
+            nudge(store, set())
+        return Applied(id=item_id, changed=changed)
+
+    @app.post(
+        "/api/import",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-ndjson": {
+                        "schema": {
+                            "type": "string",
+                            "description": "FORMAT.md objects, one per line",
+                        }
+                    }
+                },
+            }
+        },
+        response_model=BulkResult,
+        tags=["ingest"],
+        responses={401: {}, 403: {}, 413: {}, 422: {"model": BulkResult}},
+    )
+    async def bulk(request: Request, key: Key) -> Response:
+        """Apply an NDJSON batch (FORMAT.md, one object a line), as `syndicate import` does.
+
+        Valid records are applied even when others are rejected; the answer is
+        422 when any was, listing each with its line, id, field and reason.
+        """
+        body = await read_body(request, MAX_BULK)
+        try:
+            lines = body.decode("utf-8").splitlines(keepends=True)
+        except UnicodeDecodeError:
+            raise HTTPException(422, "the body is not UTF-8") from None
+        result = BulkResult(applied=0, unchanged=0, rejected=[])
+        changed_ids: set[str] = set()
+        now = datetime.now(UTC)
+        with store.session() as s, s.begin():
+            for line in read_ndjson(lines, settings):
+                if line.error is not None:
+                    result.rejected += [
+                        Problem(line=line.number, id=line.error.record_id, field=f, reason=r)
+                        for f, r in line.error.problems
+                    ]
+                    continue
+                assert line.record is not None
+                try:
+                    check_scope(key, line.record)
+                except HTTPException as e:
+                    result.rejected.append(
+                        Problem(
+                            line=line.number, id=line.record.id, field="lang", reason=str(e.detail)
+                        )
+                    )
+                    continue
+                with s.begin_nested():
+                    if store.apply(s, line.record, now):
+                        result.applied += 1
+                        changed_ids.add(line.record.id)
+                    else:
+                        result.unchanged += 1
+        if changed_ids and nudge is not None:
+            nudge(store, changed_ids)
+        return JSONResponse(result.model_dump(), status_code=422 if result.rejected else 200)
+
+    @app.get("/healthz", response_model=Health, tags=["operations"])
+    def healthz() -> JSONResponse:
+        """The database answers; how many outputs wait to be published, and for how long."""
+        try:
+            with store.session() as s:
+                depth, oldest = s.execute(select(func.count(), func.min(Outbox.created_at))).one()
+            ok = True
+        except Exception:  # the database is down: say so, do not raise
+            log.exception("health check: database")
+            depth, oldest, ok = 0, None, False
+        age = None
+        if oldest is not None:
+            if oldest.tzinfo is None:
+                oldest = oldest.replace(tzinfo=UTC)
+            age = round((datetime.now(UTC) - oldest).total_seconds(), 3)
+        health = Health(
+            status="ok" if ok else "unavailable",
+            database=ok,
+            outbox_depth=int(depth or 0),
+            oldest_dirty_seconds=age,
+        )
+        return JSONResponse(health.model_dump(), status_code=200 if ok else 503)
+
+    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    def serve(path: str, request: Request) -> Response:
+        return manifest.respond(path, request)
+
+    return app
+
+
+class _Manifest:
+    """The published files' headers, from manifest.json (reloaded when it changes)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._mtime: int | None = None
+        self._by_path: dict[str, dict[str, Any]] = {}
+        self._gzipped: dict[str, bytes] = {}
+
+    def entry(self, rel: str) -> dict[str, Any] | None:
+        target = self.root / plan.MANIFEST
+        try:
+            mtime = target.stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
+        if mtime != self._mtime:
+            outputs = json.loads(target.read_text())["outputs"]
+            self._by_path = {o["path"]: o for o in outputs}
+            self._mtime = mtime
+            self._gzipped.clear()
+        return self._by_path.get(rel)
+
+    def respond(self, path: str, request: Request) -> Response:
+        rel = path.strip("/") or "index.html"
+        try:
+            target = safe_join(self.root, rel)
+        except UnsafePath:
+            raise HTTPException(404) from None
+        entry = self.entry(rel)
+        if entry is None and rel == plan.MANIFEST and target.exists():
+            entry = {"content_type": "application/json", "etag": None, "last_modified": None}
+        if entry is None or not target.is_file():
+            raise HTTPException(404, "no such output")
+        headers = {"Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
+        if entry.get("etag"):
+            headers["ETag"] = entry["etag"]
+        modified = None
+        if entry.get("last_modified"):
+            modified = datetime.fromisoformat(entry["last_modified"].replace("Z", "+00:00"))
+            headers["Last-Modified"] = format_datetime(modified, usegmt=True)
+        if _not_modified(request, entry.get("etag"), modified):
+            return Response(status_code=304, headers=headers)
+        data = target.read_bytes()
+        content_type = entry["content_type"]
+        accepts = request.headers.get("accept-encoding", "")
+        if "gzip" in accepts and content_type.startswith(COMPRESSIBLE) and len(data) > 512:
+            key = entry.get("sha256") or rel
+            zipped = self._gzipped.get(key)
+            if zipped is None:
+                zipped = self._gzipped[key] = gzip.compress(data, compresslevel=6, mtime=0)
+            data = zipped
+            headers["Content-Encoding"] = "gzip"
+        if request.method == "HEAD":
+            headers["Content-Length"] = str(len(data))
+            return Response(status_code=200, headers=headers, media_type=content_type)
+        return Response(data, headers=headers, media_type=content_type)
+
+
+def _not_modified(request: Request, etag: str | None, modified: datetime | None) -> bool:
+    """RFC 9110 §13.1: If-None-Match wins over If-Modified-Since."""
+    inm = request.headers.get("if-none-match")
+    if inm is not None:
+        if etag is None:
+            return False
+        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
+        return "*" in tags or etag in tags
+    ims = request.headers.get("if-modified-since")
+    if ims and modified is not None:
+        try:
+            since = parsedate_to_datetime(ims)
+        except (TypeError, ValueError):
+            return False
+        return modified.replace(microsecond=0) <= since
+    return False
+
+
+def default_nudge(store: Store, story_ids: set[str]) -> None:
+    """Tell the workers, as `syndicate import` does."""
+    from workers.tasks import nudge
+
+    with store.session() as s:
+        wake = store.wake_times(s, sorted(story_ids), datetime.now(UTC))
+    nudge(sorted(wake))

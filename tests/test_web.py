@@ -1,0 +1,203 @@
+"""The HTTP app: the ingest API with keys and scopes, and the published files with HTTP caching."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from conftest import publish
+from factories import breaking, story, variant
+from fastapi.testclient import TestClient
+
+from syndicate.web import create_app
+
+
+@pytest.fixture
+def app(store):
+    nudged: list[set[str]] = []
+    client = TestClient(create_app(store, nudge=lambda _store, ids: nudged.append(ids)))
+    with store.session() as s, s.begin():
+        client.full = store.create_key(s, "newsroom", None, datetime.now(UTC))
+        client.arabic = store.create_key(s, "arabic desk", ["ar"], datetime.now(UTC))
+    client.nudged = nudged
+    client.store = store
+    return client
+
+
+def auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_keys_are_required_and_scoped(app):
+    body = story("st-1", variants={"en": variant("Hello")})
+    assert app.put("/api/stories/st-1", json=body).status_code == 401
+    r = app.put("/api/stories/st-1", json=body, headers=auth("syn_not-a-key"))
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    r = app.put("/api/stories/st-1", json=body, headers=auth(app.arabic))
+    assert r.status_code == 403 and "en" in r.json()["detail"]
+    ar = story("st-2", variants={"ar": variant("مرحبا", slug="مرحبا")})
+    assert app.put("/api/stories/st-2", json=ar, headers=auth(app.arabic)).status_code == 200
+    assert app.delete("/api/stories/st-2", headers=auth(app.arabic)).status_code == 403
+
+
+def test_put_is_idempotent_and_nudges_once(app):
+    body = story("st-1", variants={"en": variant("Hello")})
+    r = app.put("/api/stories/st-1", json=body, headers=auth(app.full))
+    assert r.status_code == 200 and r.json() == {"id": "st-1", "changed": True}
+    r = app.put("/api/stories/st-1", json=body, headers=auth(app.full))
+    assert r.json() == {"id": "st-1", "changed": False}
+    assert app.nudged == [{"st-1"}]
+    # type and id may be left out of the body; a different id is refused
+    bare = {k: v for k, v in body.items() if k not in ("type", "id")}
+    assert (
+        app.put("/api/stories/st-1", json=bare, headers=auth(app.full)).json()["changed"] is False
+    )
+    r = app.put("/api/stories/st-9", json=body, headers=auth(app.full))
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "id"]
+
+
+def test_bad_bodies_get_422_with_the_field_path(app):
+    body = story("st-1", section="weather", variants={"en": variant("T", published_at="soon")})
+    r = app.put("/api/stories/st-1", json=body, headers=auth(app.full))
+    assert r.status_code == 422
+    locs = {tuple(d["loc"]): d["msg"] for d in r.json()["detail"]}
+    assert locs[("body", "section")] == "unknown section 'weather'"
+    assert "RFC 3339" in locs[("body", "variants", "en", "published_at")]
+    r = app.put("/api/stories/st-1", content=b"{nope", headers=auth(app.full))
+    assert r.status_code == 422 and "not valid JSON" in r.json()["detail"][0]["msg"]
+
+
+def test_bodies_over_the_limit_get_413(app):
+    huge = story("st-1", variants={"en": variant("T", body_html="<p>" + "x" * (1 << 20) + "</p>")})
+    r = app.put("/api/stories/st-1", json=huge, headers=auth(app.full))
+    assert r.status_code == 413
+
+
+def test_delete_retracts_and_a_new_put_restores(app, store):
+    body = story("st-1", variants={"en": variant("Hello world")})
+    app.put("/api/stories/st-1", json=body, headers=auth(app.full))
+    publish(store, "2026-11-20T12:00:00Z", full=True)
+    assert app.delete("/api/stories/st-1", headers=auth(app.full)).json()["changed"] is True
+    publish(store, "2026-11-20T12:00:01Z")
+    assert b"Hello world" not in app.get("/en/feeds/all.rss").content
+    assert app.delete("/api/stories/st-404", headers=auth(app.full)).status_code == 404
+    assert app.put("/api/stories/st-1", json=body, headers=auth(app.full)).json()["changed"]
+    publish(store, "2026-11-20T12:00:02Z")
+    assert b"Hello world" in app.get("/en/feeds/all.rss").content
+
+
+def test_breaking_items_put_and_withdraw(app, store):
+    item = breaking("br-1", text="Live from the API", published_at="2026-11-20T11:59:00Z")
+    assert app.put("/api/breaking/br-1", json=item, headers=auth(app.full)).status_code == 200
+    publish(store, "2026-11-20T12:00:00Z", full=True)
+    assert b"Live from the API" in app.get("/en/feeds/breaking.rss").content
+    assert app.delete("/api/breaking/br-1", headers=auth(app.arabic)).status_code == 403
+    assert app.delete("/api/breaking/br-1", headers=auth(app.full)).json()["changed"] is True
+    publish(store, "2026-11-20T12:00:01Z")
+    assert b"Live from the API" not in app.get("/en/feeds/breaking.rss").content
+
+
+def test_bulk_ndjson_applies_the_valid_and_lists_the_rest(app):
+    lines = [
+        json.dumps(story("st-1")),
+        "{broken",
+        json.dumps(story("st-2", section="nope")),
+        json.dumps(breaking("br-1")),
+    ]
+    r = app.post("/api/import", content="\n".join(lines) + "\n", headers=auth(app.full))
+    assert r.status_code == 422
+    out = r.json()
+    assert out["applied"] == 2 and out["unchanged"] == 0
+    assert [(p["line"], p["id"], p["field"]) for p in out["rejected"]] == [
+        (2, "-", "json"),
+        (3, "st-2", "section"),
+    ]
+    r = app.post("/api/import", content=lines[0] + "\n", headers=auth(app.full))
+    assert r.status_code == 200 and r.json() == {"applied": 0, "unchanged": 1, "rejected": []}
+
+
+def test_openapi_describes_the_ingest_api(app):
+    doc = app.get("/openapi.json").json()
+    assert {"/api/stories/{story_id}", "/api/breaking/{item_id}", "/api/import", "/healthz"} <= set(
+        doc["paths"]
+    )
+    assert set(doc["paths"]["/api/stories/{story_id}"]) == {"put", "delete"}
+    assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_health_reports_the_outbox(app):
+    r = app.get("/healthz")
+    assert r.status_code == 200 and r.json()["database"] is True
+    app.put("/api/stories/st-1", json=story("st-1"), headers=auth(app.full))
+    assert app.get("/healthz").json()["outbox_depth"] > 0
+
+
+@pytest.fixture
+def published(app, store):
+    app.put(
+        "/api/stories/st-1",
+        json=story(
+            "st-1",
+            variants={
+                "en": variant("Cache me", body_html="<p>" + "text " * 400 + "</p>"),
+                "ar": variant("مرحبا", slug="مرحبا"),
+            },
+        ),
+        headers=auth(app.full),
+    )
+    publish(store, "2026-11-20T12:00:00Z", full=True)
+    return app
+
+
+def test_files_are_served_with_their_types_and_validators(published):
+    r = published.get("/en/feeds/all.rss")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/rss+xml; charset=utf-8"
+    assert r.headers["etag"].startswith('"') and r.headers["last-modified"].endswith("GMT")
+    assert r.headers["cache-control"] == "public, max-age=60"
+    types = {
+        p: published.get(p).headers["content-type"]
+        for p in ("/en/feeds/all.atom", "/en/feeds/all.json", "/sitemap.xml", "/robots.txt")
+    }
+    assert types == {
+        "/en/feeds/all.atom": "application/atom+xml; charset=utf-8",
+        "/en/feeds/all.json": "application/feed+json; charset=utf-8",
+        "/sitemap.xml": "application/xml; charset=utf-8",
+        "/robots.txt": "text/plain; charset=utf-8",
+    }
+    r = published.get("/ar/feeds/tag/%D9%85%D8%B1%D8%AD%D8%A8%D8%A7.rss")
+    assert r.status_code in (200, 404)  # a tag feed exists only from tag_min_stories on
+    assert published.get("/ar/feeds/all.rss").status_code == 200
+
+
+def test_conditional_requests_get_304(published):
+    first = published.get("/en/feeds/all.atom")
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    r = published.get("/en/feeds/all.atom", headers={"If-None-Match": etag})
+    assert r.status_code == 304 and r.content == b"" and r.headers["etag"] == etag
+    assert (
+        published.get("/en/feeds/all.atom", headers={"If-None-Match": '"other"'}).status_code == 200
+    )
+    assert (
+        published.get("/en/feeds/all.atom", headers={"If-Modified-Since": modified}).status_code
+        == 304
+    )
+    old = "Mon, 01 Jan 2024 00:00:00 GMT"
+    assert (
+        published.get("/en/feeds/all.atom", headers={"If-Modified-Since": old}).status_code == 200
+    )
+
+
+def test_gzip_head_and_not_found(published):
+    plain = published.get("/en/feeds/all.rss", headers={"Accept-Encoding": "identity"})
+    zipped = published.get("/en/feeds/all.rss", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.content == plain.content  # the client decodes; the bytes are the same feed
+    assert zipped.headers["vary"] == "Accept-Encoding"
+    head = published.head("/en/feeds/all.rss", headers={"Accept-Encoding": "identity"})
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == len(plain.content)
+    assert published.get("/en/feeds/nothing.rss").status_code == 404
+    assert published.get("/../../etc/passwd").status_code == 404
+    assert published.get("/en/%2e%2e/%2e%2e/etc/passwd").status_code == 404
