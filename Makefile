@@ -35,16 +35,11 @@ translations: $(STAMP)
 	    --ignore-obsolete --init-missing -l es
 	$(MAKE) catalogs
 
-# The service on its embedded default: the sample imported and published, a
-# worker with beat keeping every output fresh, and the files served. An
-# `import` in another terminal shows up in the served feeds within a second.
+# The service on its embedded default: the app (API + files), a worker and its
+# scheduler; the sample content is imported on first run. An `import` or an API
+# call shows up in the served feeds within a second.
 run: catalogs
-	$(BIN)/syndicate db upgrade
-	$(BIN)/syndicate import --no-nudge samples/stories.ndjson
-	$(BIN)/syndicate publish --all
-	trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/syndicate worker --beat --loglevel warning & \
-	$(BIN)/syndicate serve --host $(HOST) --port $(PORT)
+	$(BIN)/syndicate up --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -390,6 +390,51 @@ def serve(ctx: Context, host: str, port: int, out_dir: str | None) -> None:
     )
 
 
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "stories.ndjson"
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--sample/--no-sample",
+    default=True,
+    show_default=True,
+    help="Import the sample content when the store is empty.",
+)
+@click.pass_context
+def up(click_ctx: click.Context, host: str, port: int, sample: bool) -> None:
+    """Everything on one machine: the app, a worker and its scheduler; sample content on first run."""
+    import subprocess
+
+    from sqlalchemy import func, select
+
+    from syndicate.model import Story
+
+    ctx: Context = click_ctx.obj
+    store = _open_store(ctx)
+    with store.session() as s:
+        empty = not s.scalar(select(func.count()).select_from(Story))
+    if empty and sample and SAMPLE.exists():
+        click.echo(f"first run: importing the sample content ({SAMPLE.name})")
+        click_ctx.invoke(import_, files=(str(SAMPLE),), now_text=None, no_nudge=True)
+    from syndicate.publish import Publisher
+
+    result = Publisher(store).publish(datetime.now(UTC))
+    click.echo(f"published: {result.summary()}")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "syndicate.cli", "worker", "--beat", "--loglevel", "warning"]
+    )
+    try:
+        click_ctx.invoke(serve, host=host, port=port, out_dir=None)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
 @main.group()
 def keys() -> None:
     """API keys for the ingest API."""
