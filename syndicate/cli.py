@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import logging
 import os
+import signal
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -422,17 +423,29 @@ def up(click_ctx: click.Context, host: str, port: int, sample: bool) -> None:
 
     result = Publisher(store).publish(datetime.now(UTC))
     click.echo(f"published: {result.summary()}")
+    # the worker, its pool and its scheduler in a process group of their own, ended as one
     worker = subprocess.Popen(
-        [sys.executable, "-m", "syndicate.cli", "worker", "--beat", "--loglevel", "warning"]
+        [sys.executable, "-m", "syndicate.cli", "worker", "--beat", "--loglevel", "warning"],
+        start_new_session=True,
     )
-    try:
-        click_ctx.invoke(serve, host=host, port=port, out_dir=None)
-    finally:
-        worker.terminate()
+
+    def stop_worker(*_signal: object) -> None:
+        with suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGTERM)
         try:
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            worker.kill()
+            os.killpg(worker.pid, signal.SIGKILL)
+        if _signal:
+            sys.exit(0)
+
+    # uvicorn catches SIGINT/SIGTERM, shuts down, then re-raises them to these handlers
+    signal.signal(signal.SIGTERM, stop_worker)
+    signal.signal(signal.SIGINT, stop_worker)
+    try:
+        click_ctx.invoke(serve, host=host, port=port, out_dir=None)
+    finally:
+        stop_worker()
 
 
 @main.group()
