@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -279,3 +280,19 @@ class ApiKey(Base):
     langs: Mapped[str | None] = mapped_column(String(500))  # comma-separated; None = all
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PublishLog(Base):
+    """One row per publish: what the status page and /metrics report (the latest are kept)."""
+
+    __tablename__ = "publish_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # wall clock when it ended
+    full: Mapped[bool] = mapped_column(Boolean, default=False)
+    keys: Mapped[int] = mapped_column(Integer, default=0)
+    written: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    # oldest outbox row it settled: how long a change waited to be published
+    latency: Mapped[float | None] = mapped_column(Float)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from syndicate import i18n, plan
 from syndicate.config import Settings
 from syndicate.i18n import _
-from syndicate.model import Output
+from syndicate.model import Output, PublishLog
 from syndicate.plan import OutputKey
 from syndicate.render import feeds as render_feeds
 from syndicate.render import sitemaps as render_sitemaps
@@ -273,9 +273,23 @@ class Publisher:
                     # a busy key's rows stay: the worker rendering it may have read the store
                     # before their change; failed keys stay dirty for the next publish
                     busy = set(result.leftover)
-                    store.delete_outbox(settle, [i for i, k in claimed if k not in busy])
+                    oldest = store.delete_outbox(settle, [i for i, k in claimed if k not in busy])
                     store.mark_dirty(settle, [OutputKey.parse(k) for k in result.failed], now)
                     store.advance_mark(settle, now)
+                    ended = datetime.now(UTC)
+                    store.log_publish(
+                        settle,
+                        PublishLog(
+                            at=ended,
+                            full=result.full,
+                            keys=result.keys,
+                            written=len(result.written),
+                            removed=len(result.removed),
+                            failed=len(result.failed),
+                            seconds=time.perf_counter() - started,
+                            latency=(ended - oldest).total_seconds() if oldest else None,
+                        ),
+                    )
             if settle is not claim:
                 settle.close()
             claim.commit()

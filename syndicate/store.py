@@ -50,6 +50,7 @@ from syndicate.model import (
     Image,
     Outbox,
     Output,
+    PublishLog,
     PublishMark,
     Region,
     Section,
@@ -573,9 +574,21 @@ class Store:
             q = q.with_for_update(skip_locked=True)
         return [(i, k) for i, k in session.execute(q)]
 
-    def delete_outbox(self, session: Session, ids: Sequence[int]) -> None:
+    def delete_outbox(self, session: Session, ids: Sequence[int]) -> datetime | None:
+        """Delete settled rows; when the oldest of them was written (the publish's latency)."""
+        oldest: datetime | None = None
         for chunk in _chunks(list(ids), 1000):
+            first = session.scalar(select(func.min(Outbox.created_at)).where(Outbox.id.in_(chunk)))
+            if first is not None and (oldest is None or first < oldest):
+                oldest = first
             session.execute(delete(Outbox).where(Outbox.id.in_(chunk)))
+        return oldest
+
+    def log_publish(self, session: Session, entry: PublishLog, keep: int = 1000) -> None:
+        """Record a publish; keep the latest `keep` (the status page and /metrics read them)."""
+        session.add(entry)
+        session.flush()
+        session.execute(delete(PublishLog).where(PublishLog.id <= entry.id - keep))
 
     def lock_output(self, session: Session, name: str, *, wait: bool) -> bool:
         """Take an output's lock for the session's transaction (PostgreSQL advisory lock).

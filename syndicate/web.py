@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from syndicate import plan
 from syndicate.ingest import Record, RecordError, StoryIn, parse_object, read_ndjson
-from syndicate.model import ApiKey, BreakingItem, Outbox
+from syndicate.model import ApiKey, BreakingItem, Outbox, Output, PublishLog
 from syndicate.publish import UnsafePath, safe_join
 from syndicate.store import Store
 
@@ -338,6 +338,11 @@ def create_app(
         )
         return JSONResponse(health.model_dump(), status_code=200 if ok else 503)
 
+    @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
+    def metrics() -> PlainTextResponse:
+        """Prometheus text format: outbox, outputs per language, recent publishes."""
+        return PlainTextResponse(prometheus(store), media_type="text/plain; version=0.0.4")
+
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def serve(path: str, request: Request) -> Response:
         return manifest.respond(path, request)
@@ -428,3 +433,95 @@ def default_nudge(store: Store, story_ids: set[str]) -> None:
     with store.session() as s:
         wake = store.wake_times(s, sorted(story_ids), datetime.now(UTC))
     nudge(sorted(wake))
+
+
+def _quantiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    if not ordered:
+        return {}
+    return {
+        q: ordered[min(len(ordered) - 1, int(float(q) * len(ordered)))]
+        for q in ("0.5", "0.9", "0.99")
+    }
+
+
+def prometheus(store: Store) -> str:
+    """The metrics, from the store (workers on other machines publish; the store knows)."""
+    lines: list[str] = []
+
+    def metric(name: str, kind: str, help_text: str, samples: list[tuple[str, float]]) -> None:
+        lines.append(f"# HELP {name} {help_text}")
+        lines.append(f"# TYPE {name} {kind}")
+        lines.extend(f"{name}{labels} {value:g}" for labels, value in samples)
+
+    now = datetime.now(UTC)
+    with store.session() as s:
+        depth, oldest = s.execute(select(func.count(), func.min(Outbox.created_at))).one()
+        outputs = s.execute(select(Output.key, Output.path)).all()
+        recent = list(s.scalars(select(PublishLog).order_by(PublishLog.id.desc()).limit(1000)))
+    metric(
+        "syndicate_outbox_depth",
+        "gauge",
+        "Outbox rows waiting to be published.",
+        [("", float(depth or 0))],
+    )
+    age = (now - oldest).total_seconds() if oldest is not None else 0.0
+    metric(
+        "syndicate_outbox_oldest_seconds",
+        "gauge",
+        "Age of the oldest waiting change.",
+        [("", max(age, 0.0))],
+    )
+    counts: dict[tuple[str, str], int] = {}
+    for key, _path in outputs:
+        kind, lang = key.split(":", 2)[:2]
+        counts[(lang or "-", kind)] = counts.get((lang or "-", kind), 0) + 1
+    metric(
+        "syndicate_outputs",
+        "gauge",
+        "Published files by language and kind.",
+        [
+            (f'{{lang="{lang}",kind="{kind}"}}', float(n))
+            for (lang, kind), n in sorted(counts.items())
+        ],
+    )
+    for name, values, help_text in (
+        (
+            "syndicate_publish_duration_seconds",
+            [p.seconds for p in recent],
+            "Time one publish took (the latest 1000).",
+        ),
+        (
+            "syndicate_publish_latency_seconds",
+            [p.latency for p in recent if p.latency is not None],
+            "From a change's write to its publish (the latest 1000 publishes).",
+        ),
+    ):
+        samples = [(f'{{quantile="{q}"}}', v) for q, v in _quantiles(values).items()]
+        samples += [("_sum", sum(values)), ("_count", float(len(values)))]
+        lines.append(f"# HELP {name} {help_text}")
+        lines.append(f"# TYPE {name} summary")
+        lines.extend(
+            f"{name}{suffix if suffix.startswith('_') else ''}"
+            f"{suffix if not suffix.startswith('_') else ''} {value:g}"
+            for suffix, value in samples
+        )
+    metric(
+        "syndicate_recent_files_written",
+        "gauge",
+        "Files written by the latest 1000 publishes.",
+        [("", float(sum(p.written for p in recent)))],
+    )
+    metric(
+        "syndicate_recent_render_errors",
+        "gauge",
+        "Outputs that failed to render in the latest 1000 publishes.",
+        [("", float(sum(p.failed for p in recent)))],
+    )
+    metric(
+        "syndicate_last_publish_age_seconds",
+        "gauge",
+        "Seconds since the latest publish ended.",
+        [("", (now - recent[0].at).total_seconds() if recent else -1.0)],
+    )
+    return "\n".join(lines) + "\n"

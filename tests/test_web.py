@@ -201,3 +201,21 @@ def test_gzip_head_and_not_found(published):
     assert published.get("/en/feeds/nothing.rss").status_code == 404
     assert published.get("/../../etc/passwd").status_code == 404
     assert published.get("/en/%2e%2e/%2e%2e/etc/passwd").status_code == 404
+
+
+def test_metrics_in_prometheus_text_format(published, store):
+    text = published.get("/metrics").text
+    lines = dict(line.rsplit(" ", 1) for line in text.splitlines() if not line.startswith("#"))
+    assert float(lines["syndicate_outbox_depth"]) == 0
+    assert float(lines['syndicate_outputs{lang="en",kind="feed"}']) > 30
+    assert float(lines['syndicate_outputs{lang="-",kind="index"}']) == 1
+    assert float(lines["syndicate_publish_duration_seconds_count"]) >= 1
+    assert 'syndicate_publish_duration_seconds{quantile="0.5"}' in lines
+    published.put("/api/stories/st-9", json=story("st-9"), headers=auth(published.full))
+    lines = dict(
+        line.rsplit(" ", 1)
+        for line in published.get("/metrics").text.splitlines()
+        if not line.startswith("#")
+    )
+    assert float(lines["syndicate_outbox_depth"]) > 0
+    assert "# TYPE syndicate_publish_latency_seconds summary" in text
