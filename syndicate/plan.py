@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, timedelta
 from syndicate.clean import path_segment
 from syndicate.config import Settings
 
-KINDS = ("feed", "sitemap", "news", "index", "robots", "ping")
+KINDS = ("feed", "sitemap", "news", "index", "robots", "directory", "ping")
 SCOPES = ("all", "section", "group", "region", "tag", "coverage", "author", "breaking")
 # Scopes whose feed exists only while it has stories (the rest always exist).
 CONTENT_SCOPES = ("tag", "coverage", "author")
@@ -50,6 +50,8 @@ CONTENT_TYPES = {
     "xml": "application/xml; charset=utf-8",
     "gz": "application/gzip",
     "txt": "text/plain; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "opml": "text/x-opml; charset=utf-8",
 }
 MANIFEST = "manifest.json"
 
@@ -90,6 +92,31 @@ def index(host_dir: str) -> OutputKey:
 
 def robots(host_dir: str) -> OutputKey:
     return OutputKey("robots", "", "host", host_dir)
+
+
+def directory(lang: str) -> OutputKey:
+    """A language's feed directory: an HTML page and an OPML file listing every feed."""
+    return OutputKey("directory", lang, "feeds", "")
+
+
+def directory_files(settings: Settings, key: OutputKey) -> list[OutputFile]:
+    lang = settings.language(key.lang)
+    return [
+        OutputFile(
+            key,
+            "html",
+            f"{lang.path}/feeds/index.html",
+            lang.base_url + "feeds/index.html",
+            CONTENT_TYPES["html"],
+        ),
+        OutputFile(
+            key,
+            "opml",
+            f"{lang.path}/feeds/feeds.opml",
+            lang.base_url + "feeds/feeds.opml",
+            CONTENT_TYPES["opml"],
+        ),
+    ]
 
 
 def ping(lang: str, url: str) -> OutputKey:
@@ -210,6 +237,7 @@ def fixed_keys(settings: Settings) -> list[OutputKey]:
     for host_dir in hosts(settings):
         keys += [index(host_dir), robots(host_dir)]
     for lang in settings.languages:
+        keys.append(directory(lang))
         keys.append(news(lang))
         keys.append(feed(lang, "all"))
         keys.append(feed(lang, "breaking"))
@@ -250,6 +278,7 @@ def keys_for_variant(settings: Settings, s: VariantScopes) -> set[OutputKey]:
         feed(s.lang, "section", s.section),
         news(s.lang),
         index(host_of(settings, s.lang)),
+        directory(s.lang),  # a tag, author or topic may gain or lose its feed
     }
     if s.published_at is not None:
         keys.add(sitemap(s.lang, period_of(settings, s.published_at)))

@@ -31,6 +31,7 @@ from syndicate.i18n import _
 from syndicate.model import Output, PublishLog
 from syndicate.plan import OutputKey
 from syndicate.render import feeds as render_feeds
+from syndicate.render import pages
 from syndicate.render import sitemaps as render_sitemaps
 from syndicate.render.items import (
     BreakingEntry,
@@ -67,6 +68,23 @@ TITLES: dict[str, tuple[str, str]] = {
 }
 ALL_DESCRIPTION = _("The latest stories from %(site)s")
 BREAKING_LABEL = _("Breaking news")
+# The feed directory page
+DIRECTORY_TITLE = _("%(site)s feeds")
+DIRECTORY_INTRO = _(
+    "Follow any of these feeds in your feed reader: copy a link into it, "
+    "or import them all at once with the OPML file."
+)
+OPML_LABEL = _("All feeds as OPML")
+LATEST_LABEL = _("Latest and breaking")
+ALL_LABEL = _("All stories")
+DIRECTORY_GROUPS = (
+    ("section", _("Sections")),
+    ("group", _("Section groups")),
+    ("region", _("Regions")),
+    ("coverage", _("Coverage")),
+    ("tag", _("Tags")),
+    ("author", _("Authors")),
+)
 
 
 class UnsafePath(ValueError):
@@ -253,8 +271,8 @@ class Publisher:
             keys = {k for k in keys if k.kind != "ping"}
             if only is not None:
                 keys = {k for k in keys if k.kind in only}
-            # indexes last: they list the sitemaps this publish has just written
-            ordered = sorted(keys, key=lambda k: (k.kind == "index", k))
+            # indexes and directories last: they list what this publish has just written
+            ordered = sorted(keys, key=lambda k: (k.kind in ("index", "directory"), k))
             result.keys = len(ordered)
             cache: dict[tuple[str, str], FeedItem] = {}
             with progress(ordered) as bar:
@@ -445,6 +463,8 @@ class Publisher:
             return out
         if key.lang not in self.settings.languages:
             return None
+        if key.kind == "directory":
+            return self._render_directory(s, key)
         if key.kind == "sitemap":
             return self._render_sitemap(s, key, now)
         if key.kind == "news":
@@ -540,6 +560,77 @@ class Publisher:
         data = render_sitemaps.sitemap_index(entries)
         updated = max((e.lastmod for e in entries if e.lastmod), default=None)
         return [Rendered(plan.host_file(self.settings, key), data, len(entries), updated)]
+
+    def _render_directory(self, s: Session, key: OutputKey) -> list[Rendered]:
+        """A language's feed directory, as HTML and OPML, from its feeds as committed."""
+        settings, lang = self.settings, key.lang
+        language = settings.language(lang)
+        tax = settings.taxonomy
+        tags, authors = self.store.term_names(s, lang)
+        urls: dict[OutputKey, dict[str, str]] = {}
+        for o in self.store.feed_outputs(s, lang):
+            urls.setdefault(OutputKey.parse(o.key), {})[o.path.rsplit(".", 1)[1]] = o.url
+        order = {fmt: i for i, fmt in enumerate(("rss", "atom", "json"))}
+
+        def link(k: OutputKey, name: str) -> pages.FeedLink:
+            return pages.FeedLink(
+                name, dict(sorted(urls[k].items(), key=lambda i: order.get(i[0], 9)))
+            )
+
+        def scope(name: str) -> list[OutputKey]:
+            return [k for k in urls if k.scope == name]
+
+        def t(message: str) -> str:
+            return i18n.gettext(lang, message)
+
+        names: dict[str, Callable[[str], str]] = {
+            "section": lambda v: tax.sections[v].label(lang) if v in tax.sections else v,
+            "group": lambda v: tax.groups[v].label(lang) if v in tax.groups else v,
+            "region": lambda v: tax.regions[v].label(lang) if v in tax.regions else v,
+            "coverage": lambda v: tax.coverage_term(v).label(lang),
+            "tag": lambda v: tags.get(v, v),
+            "author": lambda v: authors.get(v, v),
+        }
+        taxonomy_order = {
+            "section": list(tax.sections),
+            "group": list(tax.groups),
+            "region": list(tax.regions),
+        }
+        groups = [
+            pages.FeedGroup(
+                t(LATEST_LABEL),
+                [
+                    link(k, t(ALL_LABEL) if k.scope == "all" else t(BREAKING_LABEL))
+                    for k in (plan.feed(lang, "all"), plan.feed(lang, "breaking"))
+                    if k in urls
+                ],
+            )
+        ]
+        for name, title in DIRECTORY_GROUPS:
+            found = scope(name)
+            if name in taxonomy_order:
+                rank = {v: i for i, v in enumerate(taxonomy_order[name])}
+                found.sort(key=lambda k: rank.get(k.value, 10**6))
+            else:
+                found.sort(key=lambda k: names[name](k.value).casefold())
+            groups.append(pages.FeedGroup(t(title), [link(k, names[name](k.value)) for k in found]))
+        html_file, opml_file = plan.directory_files(settings, key)
+        page = pages.DirectoryPage(
+            lang=lang,
+            direction=language.direction,
+            title=i18n.gettext(lang, DIRECTORY_TITLE, site=language.site_name),
+            intro=t(DIRECTORY_INTRO),
+            opml_label=t(OPML_LABEL),
+            opml_url=opml_file.url,
+            site_name=language.site_name,
+            site_url=language.base_url,
+            groups=groups,
+        )
+        count = sum(len(g.feeds) for g in groups)
+        return [
+            Rendered(html_file, pages.directory_html(page), count, None),
+            Rendered(opml_file, pages.opml(page), count, None),
+        ]
 
     def _subject(self, s: Session, key: OutputKey) -> str:
         tax = self.settings.taxonomy

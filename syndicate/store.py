@@ -1129,6 +1129,16 @@ class Store:
             if published is not None
         ]
 
+    def feed_outputs(self, session: Session, lang: str) -> list[Output]:
+        """Manifest rows of a language's feeds (what its directory lists)."""
+        return list(session.scalars(select(Output).where(Output.key.like(f"feed:{lang}:%"))))
+
+    def term_names(self, session: Session, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+        """Display names of a language's tags and of all authors, by slug."""
+        tags = dict(session.execute(select(Tag.slug, Tag.name).where(Tag.lang == lang)).all())
+        authors = dict(session.execute(select(Author.slug, Author.name)).all())
+        return tags, authors
+
     def sitemap_outputs(self, session: Session, langs: Sequence[str]) -> dict[str, Output]:
         """Manifest rows of the sitemaps of some languages (what a host's index lists)."""
         cond = or_(

@@ -379,6 +379,10 @@ class _Manifest:
         except UnsafePath:
             raise HTTPException(404) from None
         entry = self.entry(rel)
+        if entry is None and self.entry(f"{rel}/index.html") is not None:  # a directory's page
+            rel = f"{rel}/index.html"
+            target = safe_join(self.root, rel)
+            entry = self.entry(rel)
         if entry is None and rel == plan.MANIFEST and target.exists():
             entry = {"content_type": "application/json", "etag": None, "last_modified": None}
         if entry is None or not target.is_file():

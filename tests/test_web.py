@@ -219,3 +219,13 @@ def test_metrics_in_prometheus_text_format(published, store):
     )
     assert float(lines["syndicate_outbox_depth"]) > 0
     assert "# TYPE syndicate_publish_latency_seconds summary" in text
+
+
+def test_the_feed_directory_is_served_as_html(published):
+    r = published.get("/ar/feeds/")
+    assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
+    assert 'dir="rtl"' in r.text
+    assert (
+        published.get("/en/feeds/feeds.opml").headers["content-type"]
+        == "text/x-opml; charset=utf-8"
+    )

@@ -1,0 +1,124 @@
+"""Pages for people: a language's feed directory (HTML) and the same list as OPML.
+
+Pure: labels arrive translated, feeds arrive listed; nothing here reads a
+store or a file. The HTML is built with lxml (escaping is its job, not
+ours), carries the language and its direction, and needs no script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml.html import builder as E
+from lxml.html import tostring
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    name: str
+    urls: dict[str, str]  # format -> URL, in the order rss, atom, json
+
+
+@dataclass(frozen=True)
+class FeedGroup:
+    title: str
+    feeds: Sequence[FeedLink]
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    lang: str
+    direction: str
+    title: str
+    intro: str
+    opml_label: str
+    opml_url: str
+    site_name: str
+    site_url: str
+    groups: Sequence[FeedGroup]
+
+
+FORMAT_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
+STYLE = """
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Naskh Arabic",sans-serif;
+margin:0 auto;max-width:60rem;padding:1.5rem;color:#1b1b1b;background:#fff}
+h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.15rem;margin:1.6rem 0 .4rem;
+border-bottom:1px solid #ddd;padding-bottom:.2rem}ul{list-style:none;padding:0;margin:0;
+display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:.2rem 1.2rem}
+li{display:flex;justify-content:space-between;gap:.5rem;padding:.15rem 0}
+.formats a{font-size:.8rem;margin-inline-start:.4rem;color:#555}a{color:#0b57a4}
+.intro{color:#444}.opml{display:inline-block;margin:.5rem 0;padding:.3rem .7rem;
+border:1px solid #0b57a4;border-radius:.3rem;text-decoration:none}
+"""
+
+
+def directory_html(page: DirectoryPage) -> bytes:
+    body = E.BODY(
+        E.HEADER(
+            E.P(E.A(page.site_name, href=page.site_url)),
+            E.H1(page.title),
+            E.P(page.intro, E.CLASS("intro")),
+            E.A(page.opml_label, E.CLASS("opml"), href=page.opml_url),
+        )
+    )
+    for group in page.groups:
+        if not group.feeds:
+            continue
+        section = E.SECTION(E.H2(group.title))
+        items = E.UL()
+        for feed in group.feeds:
+            links = E.SPAN(E.CLASS("formats"))
+            for fmt, url in feed.urls.items():
+                links.append(E.A(FORMAT_NAMES.get(fmt, fmt), href=url, type=_mime(fmt)))
+            first = next(iter(feed.urls.values()))
+            items.append(E.LI(E.A(feed.name, href=first), links))
+        section.append(items)
+        body.append(section)
+    html = E.HTML(
+        E.HEAD(
+            E.META(charset="utf-8"),
+            E.META(name="viewport", content="width=device-width, initial-scale=1"),
+            E.TITLE(f"{page.title} · {page.site_name}"),
+            E.STYLE(STYLE),
+        ),
+        body,
+        lang=page.lang,
+        dir=page.direction,
+    )
+    return b"<!DOCTYPE html>\n" + bytes(tostring(html, encoding="utf-8", pretty_print=True))
+
+
+def _mime(fmt: str) -> str:
+    return {
+        "rss": "application/rss+xml",
+        "atom": "application/atom+xml",
+        "json": "application/feed+json",
+    }.get(fmt, "application/octet-stream")
+
+
+def opml(page: DirectoryPage) -> bytes:
+    """OPML 2.0 (http://opml.org/spec2.opml): the directory, for importing into a reader."""
+    root = etree.Element("opml", version="2.0")
+    head = etree.SubElement(root, "head")
+    etree.SubElement(head, "title").text = f"{page.title} · {page.site_name}"
+    body = etree.SubElement(root, "body")
+    for group in page.groups:
+        if not group.feeds:
+            continue
+        folder = etree.SubElement(body, "outline", text=group.title, title=group.title)
+        for feed in group.feeds:
+            url = feed.urls.get("rss") or feed.urls.get("atom") or next(iter(feed.urls.values()))
+            etree.SubElement(
+                folder,
+                "outline",
+                type="rss",
+                text=feed.name,
+                title=feed.name,
+                xmlUrl=url,
+                htmlUrl=page.site_url,
+                language=page.lang,
+            )
+    etree.indent(root, space="  ")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8")) + b"\n"
