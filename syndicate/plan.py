@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, timedelta
 from syndicate.clean import path_segment
 from syndicate.config import Settings
 
-KINDS = ("feed", "sitemap", "news", "index", "robots", "directory", "ping")
+KINDS = ("feed", "sitemap", "news", "index", "robots", "directory", "stylesheet", "ping")
 SCOPES = ("all", "section", "group", "region", "tag", "coverage", "author", "breaking")
 # Scopes whose feed exists only while it has stories (the rest always exist).
 CONTENT_SCOPES = ("tag", "coverage", "author")
@@ -52,6 +52,7 @@ CONTENT_TYPES = {
     "txt": "text/plain; charset=utf-8",
     "html": "text/html; charset=utf-8",
     "opml": "text/x-opml; charset=utf-8",
+    "xsl": "text/xsl; charset=utf-8",
 }
 MANIFEST = "manifest.json"
 
@@ -117,6 +118,22 @@ def directory_files(settings: Settings, key: OutputKey) -> list[OutputFile]:
             CONTENT_TYPES["opml"],
         ),
     ]
+
+
+def stylesheet(lang: str) -> OutputKey:
+    """The XSL stylesheet a browser applies to a language's RSS and Atom feeds."""
+    return OutputKey("stylesheet", lang, "feeds", "")
+
+
+def stylesheet_file(settings: Settings, lang: str) -> OutputFile:
+    language = settings.language(lang)
+    return OutputFile(
+        stylesheet(lang),
+        "xsl",
+        f"{language.path}/feeds/feed.xsl",
+        language.base_url + "feeds/feed.xsl",
+        CONTENT_TYPES["xsl"],
+    )
 
 
 def ping(lang: str, url: str) -> OutputKey:
@@ -238,6 +255,7 @@ def fixed_keys(settings: Settings) -> list[OutputKey]:
         keys += [index(host_dir), robots(host_dir)]
     for lang in settings.languages:
         keys.append(directory(lang))
+        keys.append(stylesheet(lang))
         keys.append(news(lang))
         keys.append(feed(lang, "all"))
         keys.append(feed(lang, "breaking"))

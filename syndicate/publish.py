@@ -77,6 +77,14 @@ DIRECTORY_INTRO = _(
 OPML_LABEL = _("All feeds as OPML")
 LATEST_LABEL = _("Latest and breaking")
 ALL_LABEL = _("All stories")
+# The page a browser shows for a feed (the XSL stylesheet)
+FEED_PAGE_HEADING = _("This is a web feed")
+FEED_PAGE_EXPLAIN = _(
+    "Copy the address of this page into your feed reader to follow it: "
+    "new stories will come to you as they are published."
+)
+FEED_PAGE_DIRECTORY = _("All our feeds")
+FEED_PAGE_LATEST = _("Latest items")
 DIRECTORY_GROUPS = (
     ("section", _("Sections")),
     ("group", _("Section groups")),
@@ -465,6 +473,8 @@ class Publisher:
             return None
         if key.kind == "directory":
             return self._render_directory(s, key)
+        if key.kind == "stylesheet":
+            return [self._render_stylesheet(key)]
         if key.kind == "sitemap":
             return self._render_sitemap(s, key, now)
         if key.kind == "news":
@@ -632,6 +642,21 @@ class Publisher:
             Rendered(opml_file, pages.opml(page), count, None),
         ]
 
+    def _render_stylesheet(self, key: OutputKey) -> Rendered:
+        lang = key.lang
+        labels = pages.StylesheetLabels(
+            lang=lang,
+            direction=self.settings.language(lang).direction,
+            heading=i18n.gettext(lang, FEED_PAGE_HEADING),
+            explain=i18n.gettext(lang, FEED_PAGE_EXPLAIN),
+            directory=i18n.gettext(lang, FEED_PAGE_DIRECTORY),
+            directory_url=plan.directory_files(self.settings, plan.directory(lang))[0].url,
+            latest=i18n.gettext(lang, FEED_PAGE_LATEST),
+        )
+        return Rendered(
+            plan.stylesheet_file(self.settings, lang), pages.feed_stylesheet(labels), 0, None
+        )
+
     def _subject(self, s: Session, key: OutputKey) -> str:
         tax = self.settings.taxonomy
         lang = key.lang
@@ -691,6 +716,7 @@ class Publisher:
             hub=self.settings.feeds.websub_hub,
             generator=self.settings.feeds.generator,
             updated=max((i.updated for i in items), default=EMPTY_FEED_UPDATED),
+            stylesheet=plan.stylesheet_file(self.settings, key.lang).url,
         )
 
     def _write_manifest(self) -> None:

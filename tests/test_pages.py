@@ -69,3 +69,29 @@ def test_the_directory_follows_tags_coming_and_going(site):
     )
     publish(site, NOW)
     assert "Brand New Tag" in (out(site) / "en" / "feeds" / "index.html").read_text()
+
+
+def test_feeds_show_as_a_localized_page_in_a_browser(site):
+    """Browsers apply the feed's XSL stylesheet; run it here with lxml's XSLT as they would."""
+    for lang, direction, heading in (
+        ("ar", "rtl", "هذه خلاصة ويب"),
+        ("en", "ltr", "This is a web feed"),
+    ):
+        for ext in ("rss", "atom"):
+            data = (out(site) / lang / "feeds" / f"all.{ext}").read_bytes()
+            doc = etree.fromstring(data).getroottree()
+            pi = doc.getroot().getprevious()
+            assert pi is not None and pi.target == "xml-stylesheet"
+            href = pi.get("href")
+            assert href == f"http://127.0.0.1:8000/{lang}/feeds/feed.xsl"
+            xsl = etree.XSLT(etree.parse(str(out(site) / lang / "feeds" / "feed.xsl")))
+            page = html.fromstring(str(xsl(doc)))
+            assert page.get("dir") == direction and page.get("lang") == lang
+            assert page.findtext(".//strong") == heading
+            items = page.findall(".//ol/li")
+            assert items and items[0].find("a").get("href").startswith(
+                f"http://127.0.0.1:8000/{lang}/"
+            )
+    from feedcheck import parse_ok
+
+    parse_ok((out(site) / "ar" / "feeds" / "all.rss").read_bytes())  # readers are unaffected

@@ -17,10 +17,12 @@ import mimetypes
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
+from xml.sax.saxutils import escape
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
+from lxml import etree
 
 from syndicate.render.items import FeedItem, FeedMeta
 
@@ -52,11 +54,22 @@ class _SyndicateFeed(BaseExtension):  # type: ignore[misc]
 
     def __init__(self) -> None:
         self.hub: str | None = None
+        self.stylesheet: str | None = None
 
     def extend_ns(self) -> dict[str, str]:
         return {"media": MEDIA_NS, "dc": DC_NS, "dcterms": DCTERMS_NS}
 
+    def _stylesheet(self, root: Any) -> None:
+        """<?xml-stylesheet?> before the root: browsers render the feed as a page."""
+        if self.stylesheet:
+            pi = etree.ProcessingInstruction(
+                "xml-stylesheet",
+                f'type="text/xsl" href="{escape(self.stylesheet, {chr(34): "&quot;"})}"',
+            )
+            root.addprevious(pi)
+
     def extend_rss(self, rss: Any) -> Any:
+        self._stylesheet(rss)
         if self.hub:
             channel = rss[0]
             link = xml_elem(f"{{{ATOM_NS}}}link", channel, href=self.hub, rel="hub")
@@ -68,6 +81,7 @@ class _SyndicateFeed(BaseExtension):  # type: ignore[misc]
         return rss
 
     def extend_atom(self, feed: Any) -> Any:
+        self._stylesheet(feed)
         return feed
 
 
@@ -140,6 +154,7 @@ def _generator(meta: FeedMeta) -> FeedGenerator:
     fg = FeedGenerator()
     fg.register_extension("syndicate", _SyndicateFeed, _SyndicateEntry)
     fg.syndicate.hub = meta.hub
+    fg.syndicate.stylesheet = meta.stylesheet
     fg.id(meta.guid)
     fg.title(meta.title)
     fg.subtitle(meta.description)  # also the RSS description

@@ -92,6 +92,7 @@ class FeedMeta:
     hub: str | None
     generator: str
     updated: datetime  # the newest item's update time, so unchanged input renders the same bytes
+    stylesheet: str | None = None  # URL of the XSL a browser shows the feed with
 
 
 @dataclass(frozen=True)

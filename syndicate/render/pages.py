@@ -122,3 +122,70 @@ def opml(page: DirectoryPage) -> bytes:
             )
     etree.indent(root, space="  ")
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8")) + b"\n"
+
+
+@dataclass(frozen=True)
+class StylesheetLabels:
+    lang: str
+    direction: str
+    heading: str  # "This is a web feed"
+    explain: str  # how to subscribe
+    directory: str  # link text to the feed directory
+    directory_url: str
+    latest: str  # "Latest items"
+
+
+def feed_stylesheet(labels: StylesheetLabels) -> bytes:
+    """An XSLT 1.0 stylesheet that shows an RSS or Atom feed as a page in a browser.
+
+    Browsers apply it (the feeds reference it with xml-stylesheet); feed
+    readers ignore it. Labels are the language's; the page takes its direction.
+    """
+    x = "http://www.w3.org/1999/XSL/Transform"
+    root = etree.Element(
+        f"{{{x}}}stylesheet", version="1.0", nsmap={"xsl": x, "atom": "http://www.w3.org/2005/Atom"}
+    )
+    etree.SubElement(root, f"{{{x}}}output", method="html", encoding="UTF-8", indent="yes")
+    template = etree.SubElement(root, f"{{{x}}}template", match="/")
+    page = etree.SubElement(template, "html", lang=labels.lang, dir=labels.direction)
+    head = etree.SubElement(page, "head")
+    etree.SubElement(head, "meta", charset="utf-8")
+    etree.SubElement(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    title = etree.SubElement(head, "title")
+    etree.SubElement(
+        title, f"{{{x}}}value-of", select="(rss/channel/title|atom:feed/atom:title)[1]"
+    )
+    etree.SubElement(head, "style").text = (
+        STYLE + ".box{background:#f3f6fa;padding:.8rem 1rem;border-radius:.4rem}"
+    )
+    body = etree.SubElement(page, "body")
+    box = etree.SubElement(body, "div", {"class": "box"})
+    etree.SubElement(box, "strong").text = labels.heading
+    etree.SubElement(box, "p").text = labels.explain
+    etree.SubElement(
+        etree.SubElement(box, "p"), "a", href=labels.directory_url
+    ).text = labels.directory
+    h1 = etree.SubElement(body, "h1")
+    etree.SubElement(h1, f"{{{x}}}value-of", select="(rss/channel/title|atom:feed/atom:title)[1]")
+    intro = etree.SubElement(body, "p", {"class": "intro"})
+    etree.SubElement(
+        intro, f"{{{x}}}value-of", select="(rss/channel/description|atom:feed/atom:subtitle)[1]"
+    )
+    etree.SubElement(body, "h2").text = labels.latest
+    ul = etree.SubElement(body, "ol", {"class": "items"})
+    each = etree.SubElement(ul, f"{{{x}}}for-each", select="rss/channel/item|atom:feed/atom:entry")
+    li = etree.SubElement(each, "li")
+    a = etree.SubElement(li, "a")
+    attr = etree.SubElement(a, f"{{{x}}}attribute", name="href")
+    # RSS <link>; in Atom the entry's own page is its last alternate link (translations first)
+    etree.SubElement(
+        attr, f"{{{x}}}value-of", select="(link|atom:link[@rel='alternate'][last()]/@href)[1]"
+    )
+    etree.SubElement(a, f"{{{x}}}value-of", select="title|atom:title")
+    small = etree.SubElement(li, "small")
+    small.text = " "
+    etree.SubElement(small, f"{{{x}}}value-of", select="(pubDate|atom:published|atom:updated)[1]")
+    p = etree.SubElement(li, "p")
+    etree.SubElement(p, f"{{{x}}}value-of", select="(description|atom:summary)[1]")
+    etree.indent(root, space="  ")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8")) + b"\n"
