@@ -661,3 +661,68 @@ def test_redis_stopped_while_writes_happen_loses_nothing(tmp_path: Path) -> None
     finally:
         s.stop()
         redis_proc.terminate()
+
+
+def test_end_to_end_put_over_http_reaches_the_served_feed(tmp_path: Path) -> None:
+    """`syndicate up` (app + worker + beat): a story PUT over HTTP is in the feed fetched over HTTP."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    s = Site(tmp_path, _env(tmp_path))
+    assert s.cli("db", "upgrade").returncode == 0
+    key = s.cli("keys", "create", "--name", "e2e").stdout.strip()
+    log = open(tmp_path / "up.log", "wb")  # noqa: SIM115
+    up = subprocess.Popen(
+        [sys.executable, "-m", "syndicate.cli", "up", "--no-sample", "--port", str(port)],
+        env=s.env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while b"press Ctrl-C" not in (tmp_path / "up.log").read_bytes():
+            assert up.poll() is None and time.monotonic() < deadline, (
+                tmp_path / "up.log"
+            ).read_text()
+            time.sleep(0.1)
+        time.sleep(1)  # the worker boots beside the app
+        body = json.dumps(
+            story(
+                "st-http",
+                variants={
+                    "ar": variant(
+                        "خبر عبر الواجهة البرمجية",
+                        slug="خبر-عبر-الواجهة",
+                        published_at=stamp(datetime.now(UTC)),
+                    )
+                },
+            )
+        )
+        request = urllib.request.Request(
+            f"{base}/api/stories/st-http",
+            data=body.encode(),
+            method="PUT",
+            headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        )
+        sent = time.monotonic()
+        with urllib.request.urlopen(request, timeout=10) as r:
+            assert json.loads(r.read()) == {"id": "st-http", "changed": True}
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/ar/feeds/all.atom", timeout=5) as r:
+                    if "خبر عبر الواجهة البرمجية" in r.read().decode():
+                        break
+            except urllib.error.HTTPError:
+                pass
+            assert time.monotonic() - sent < 10, "the story never reached the served feed"
+            time.sleep(0.1)
+        print(f"PUT to served feed: {time.monotonic() - sent:.2f}s")
+    finally:
+        os.killpg(up.pid, signal.SIGTERM)
+        up.wait(timeout=30)
