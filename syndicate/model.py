@@ -296,3 +296,12 @@ class PublishLog(Base):
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     # oldest outbox row it settled: how long a change waited to be published
     latency: Mapped[float | None] = mapped_column(Float)
+
+
+class Gone(Base):
+    """An output that was published and then removed: served as 410 Gone, not 404."""
+
+    __tablename__ = "gone"
+    path: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime)

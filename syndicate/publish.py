@@ -22,13 +22,14 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from syndicate import i18n, plan
 from syndicate.config import Settings
 from syndicate.i18n import _
-from syndicate.model import Output, PublishLog
+from syndicate.model import Gone, Output, PublishLog
 from syndicate.plan import OutputKey
 from syndicate.render import feeds as render_feeds
 from syndicate.render import pages
@@ -366,14 +367,20 @@ class Publisher:
                 key, rendered, known, by_key, now, result, verify, generation
             ):
                 existing = s.get(Output, change.path)
+                gone = s.get(Gone, change.path)
                 if change.row is None:
                     if existing is not None:
+                        if gone is None:  # it was published: from now on 410, not 404
+                            s.add(Gone(path=change.path, url=existing.url, removed_at=now))
                         s.delete(existing)
-                elif existing is None:
-                    s.add(Output(**change.row))
                 else:
-                    for k, v in change.row.items():
-                        setattr(existing, k, v)
+                    if gone is not None:
+                        s.delete(gone)
+                    if existing is None:
+                        s.add(Output(**change.row))
+                    else:
+                        for k, v in change.row.items():
+                            setattr(existing, k, v)
         return True
 
     def _write(
@@ -723,9 +730,10 @@ class Publisher:
         """manifest.json from the manifest table, by one publisher at a time (the freshest)."""
         with self.store.session() as s, s.begin():
             self.store.lock_output(s, "manifest.json", wait=True)
-            self._write_manifest_from(self.store.iter_outputs(s))
+            gone = sorted(s.scalars(select(Gone.path)))
+            self._write_manifest_from(self.store.iter_outputs(s), gone)
 
-    def _write_manifest_from(self, outputs: Iterable[Output]) -> None:
+    def _write_manifest_from(self, outputs: Iterable[Output], gone: list[str]) -> None:
         entries = [
             {
                 "url": o.url,
@@ -740,7 +748,9 @@ class Publisher:
             }
             for o in outputs
         ]
-        data = json.dumps({"version": 1, "outputs": entries}, ensure_ascii=False, indent=1)
+        data = json.dumps(
+            {"version": 1, "outputs": entries, "gone": gone}, ensure_ascii=False, indent=1
+        )
         blob = data.encode() + b"\n"
         target = self.root / plan.MANIFEST
         try:

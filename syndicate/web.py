@@ -358,6 +358,7 @@ class _Manifest:
         self._mtime: int | None = None
         self._by_path: dict[str, dict[str, Any]] = {}
         self._gzipped: dict[str, bytes] = {}
+        self._gone: set[str] = set()
 
     def entry(self, rel: str) -> dict[str, Any] | None:
         target = self.root / plan.MANIFEST
@@ -366,8 +367,9 @@ class _Manifest:
         except FileNotFoundError:
             return None
         if mtime != self._mtime:
-            outputs = json.loads(target.read_text())["outputs"]
-            self._by_path = {o["path"]: o for o in outputs}
+            manifest = json.loads(target.read_text())
+            self._by_path = {o["path"]: o for o in manifest["outputs"]}
+            self._gone = set(manifest.get("gone", ()))
             self._mtime = mtime
             self._gzipped.clear()
         return self._by_path.get(rel)
@@ -385,6 +387,8 @@ class _Manifest:
             entry = self.entry(rel)
         if entry is None and rel == plan.MANIFEST and target.exists():
             entry = {"content_type": "application/json", "etag": None, "last_modified": None}
+        if entry is None and rel in self._gone:
+            raise HTTPException(410, "this output was published and has been removed")
         if entry is None or not target.is_file():
             raise HTTPException(404, "no such output")
         headers = {"Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}

@@ -229,3 +229,21 @@ def test_the_feed_directory_is_served_as_html(published):
         published.get("/en/feeds/feeds.opml").headers["content-type"]
         == "text/x-opml; charset=utf-8"
     )
+
+
+def test_removed_outputs_are_gone_not_missing(app, store):
+    objs = [
+        story(f"st-{i}", variants={"en": variant(f"S{i}", tags=["Fleeting"])}) for i in range(3)
+    ]
+    for o in objs:
+        app.put(f"/api/stories/{o['id']}", json=o, headers=auth(app.full))
+    publish(store, "2026-11-20T12:00:00Z", full=True)
+    assert app.get("/en/feeds/tag/fleeting.rss").status_code == 200
+    app.delete("/api/stories/st-0", headers=auth(app.full))  # the tag falls below its minimum
+    publish(store, "2026-11-20T12:00:01Z")
+    r = app.get("/en/feeds/tag/fleeting.rss")
+    assert r.status_code == 410
+    assert app.get("/en/feeds/tag/never-was.rss").status_code == 404
+    app.put("/api/stories/st-0", json=objs[0], headers=auth(app.full))  # back again
+    publish(store, "2026-11-20T12:00:02Z")
+    assert app.get("/en/feeds/tag/fleeting.rss").status_code == 200
