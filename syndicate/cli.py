@@ -430,11 +430,10 @@ def up(click_ctx: click.Context, host: str, port: int, sample: bool) -> None:
     )
 
     def stop_worker(*_signal: object) -> None:
-        with suppress(ProcessLookupError):
-            os.killpg(worker.pid, signal.SIGTERM)
-        try:
+        worker.terminate()  # the worker's warm shutdown stops its pool and scheduler
+        with suppress(subprocess.TimeoutExpired):
             worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
+        with suppress(ProcessLookupError):  # whatever of its group is left
             os.killpg(worker.pid, signal.SIGKILL)
         if _signal:
             sys.exit(0)
