@@ -17,21 +17,23 @@ import gzip
 import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from syndicate import plan
+from syndicate import i18n, plan
+from syndicate.i18n import _
 from syndicate.ingest import Record, RecordError, StoryIn, parse_object, read_ndjson
 from syndicate.model import ApiKey, BreakingItem, Outbox, Output, PublishLog
 from syndicate.publish import UnsafePath, safe_join
+from syndicate.render import pages
 from syndicate.store import Store
 
 log = logging.getLogger(__name__)
@@ -343,6 +345,19 @@ def create_app(
         """Prometheus text format: outbox, outputs per language, recent publishes."""
         return PlainTextResponse(prometheus(store), media_type="text/plain; version=0.0.4")
 
+    @app.get(
+        "/status/{lang}",
+        tags=["operations"],
+        response_class=HTMLResponse,
+        responses={404: {"description": "not a configured language"}},
+    )
+    def status(lang: str) -> HTMLResponse:
+        """The status page, in a configured language."""
+        code = settings.match_language(lang)
+        if code is None:
+            raise HTTPException(404, f"no language {lang!r}")
+        return HTMLResponse(status_page(store, code))
+
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def serve(path: str, request: Request) -> Response:
         return manifest.respond(path, request)
@@ -533,3 +548,88 @@ def prometheus(store: Store) -> str:
         [("", (now - recent[0].at).total_seconds() if recent else -1.0)],
     )
     return "\n".join(lines) + "\n"
+
+
+STATUS_LABELS = {
+    "waiting": _("Changes waiting to be published"),
+    "oldest": _("oldest"),
+    "chart": _("Publishes per minute, last hour"),
+    "outputs": _("Outputs"),
+    "latest": _("Latest publishes"),
+    "language": _("Language"),
+    "kind": _("Kind"),
+    "files": _("Files"),
+    "items": _("Items"),
+    "newest": _("Last changed"),
+    "time": _("Time"),
+    "mode": _("Mode"),
+    "written": _("Written"),
+    "failed": _("Failed"),
+    "seconds": _("Seconds"),
+    "generated": _("Page generated"),
+    "full": _("full"),
+    "incremental": _("incremental"),
+}
+STATUS_TITLE = _("Publishing status")
+
+
+def status_page(store: Store, lang: str) -> bytes:
+    """Every output by language and kind, the outbox, the latest publishes: from the store."""
+    t = {k: i18n.gettext(lang, v) for k, v in STATUS_LABELS.items()}
+    now = datetime.now(UTC)
+    with store.session() as s:
+        depth, oldest = s.execute(select(func.count(), func.min(Outbox.created_at))).one()
+        rows = s.execute(
+            select(
+                Output.key, func.count(), func.sum(Output.items), func.max(Output.last_modified)
+            ).group_by(Output.key)
+        ).all()
+        recent = list(s.scalars(select(PublishLog).order_by(PublishLog.id.desc()).limit(20)))
+        hour = list(
+            s.scalars(select(PublishLog.at).where(PublishLog.at > now - timedelta(hours=1)))
+        )
+    table: dict[tuple[str, str], list[Any]] = {}
+    for key, files, items, newest in rows:
+        kind, klang = key.split(":", 2)[:2]
+        cell = table.setdefault((klang or "-", kind), [0, 0, None])
+        cell[0] += files
+        cell[1] += items or 0
+        if newest is not None and (cell[2] is None or newest > cell[2]):
+            cell[2] = newest
+    per_minute = [0] * 60
+    for at in hour:
+        minute = int((now - at).total_seconds() // 60)
+        if 0 <= minute < 60:
+            per_minute[59 - minute] += 1
+    names = {code: i18n.language_name(code) for code in store.settings.languages}
+    page = pages.StatusPage(
+        lang=lang,
+        direction=store.settings.language(lang).direction,
+        title=i18n.gettext(lang, STATUS_TITLE),
+        labels=t,
+        waiting=int(depth or 0),
+        oldest_seconds=(now - oldest).total_seconds() if oldest is not None else None,
+        outputs=[
+            (
+                names.get(k[0], k[0]),
+                k[1],
+                v[0],
+                v[1],
+                v[2].strftime("%Y-%m-%d %H:%M:%S") if v[2] else "",
+            )
+            for k, v in sorted(table.items())
+        ],
+        publishes=[
+            (
+                p.at.strftime("%Y-%m-%d %H:%M:%S"),
+                t["full"] if p.full else t["incremental"],
+                p.written,
+                p.failed,
+                p.seconds,
+            )
+            for p in recent
+        ],
+        per_minute=per_minute,
+        generated=now.strftime("%Y-%m-%d %H:%M:%S UTC"),
+    )
+    return pages.status_html(page)

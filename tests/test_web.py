@@ -247,3 +247,17 @@ def test_removed_outputs_are_gone_not_missing(app, store):
     app.put("/api/stories/st-0", json=objs[0], headers=auth(app.full))  # back again
     publish(store, "2026-11-20T12:00:02Z")
     assert app.get("/en/feeds/tag/fleeting.rss").status_code == 200
+
+
+def test_the_status_page_is_localized_and_right_to_left_for_arabic(published):
+    from lxml import html
+
+    page = html.fromstring(published.get("/status/ar").content)
+    assert page.get("dir") == "rtl" and page.get("lang") == "ar"
+    assert page.findtext(".//h1") == "حالة النشر"
+    cells = [td.text for td in page.iter("td")]
+    assert "العربية" in cells and "feed" in cells  # outputs by language and kind
+    assert page.find(".//svg") is not None  # publishes per minute
+    english = html.fromstring(published.get("/status/en").content)
+    assert english.get("dir") == "ltr" and english.findtext(".//h1") == "Publishing status"
+    assert published.get("/status/fr").status_code == 404

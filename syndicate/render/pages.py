@@ -189,3 +189,95 @@ def feed_stylesheet(labels: StylesheetLabels) -> bytes:
     etree.SubElement(p, f"{{{x}}}value-of", select="(description|atom:summary)[1]")
     etree.indent(root, space="  ")
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8")) + b"\n"
+
+
+@dataclass(frozen=True)
+class StatusPage:
+    lang: str
+    direction: str
+    title: str
+    labels: dict[str, str]  # translated labels, by role
+    waiting: int
+    oldest_seconds: float | None
+    outputs: Sequence[tuple[str, str, int, int, str]]  # language, kind, files, items, newest
+    publishes: Sequence[tuple[str, str, int, int, float]]  # at, mode, written, failed, seconds
+    per_minute: Sequence[int]  # publishes in each of the last 60 minutes, oldest first
+    generated: str
+
+
+def status_html(page: StatusPage) -> bytes:
+    """The status page: outputs per language, the outbox, the latest publishes, and a chart."""
+    lab = page.labels
+    waiting = f"{lab['waiting']}: {page.waiting}"
+    if page.oldest_seconds is not None:
+        waiting += f" ({lab['oldest']}: {page.oldest_seconds:.1f} s)"
+    outputs = E.TABLE(
+        E.TR(*(E.TH(lab[k]) for k in ("language", "kind", "files", "items", "newest")))
+    )
+    for lang, kind, files, items, newest in page.outputs:
+        outputs.append(
+            E.TR(E.TD(lang), E.TD(kind), E.TD(str(files)), E.TD(str(items)), E.TD(newest))
+        )
+    publishes = E.TABLE(
+        E.TR(*(E.TH(lab[k]) for k in ("time", "mode", "written", "failed", "seconds")))
+    )
+    for at, mode, written, failed, seconds in page.publishes:
+        publishes.append(
+            E.TR(
+                E.TD(at), E.TD(mode), E.TD(str(written)), E.TD(str(failed)), E.TD(f"{seconds:.3f}")
+            )
+        )
+    body = E.BODY(
+        E.H1(page.title),
+        E.P(waiting, E.CLASS("intro")),
+        E.H2(lab["chart"]),
+        _chart(page.per_minute, lab["chart"]),
+        E.H2(lab["outputs"]),
+        outputs,
+        E.H2(lab["latest"]),
+        publishes,
+        E.P(f"{lab['generated']}: {page.generated}", E.CLASS("intro")),
+    )
+    html = E.HTML(
+        E.HEAD(
+            E.META(charset="utf-8"),
+            E.TITLE(page.title),
+            E.STYLE(
+                STYLE + "table{border-collapse:collapse;margin:.5rem 0}"
+                "td,th{border-bottom:1px solid #eee;padding:.2rem .6rem;text-align:start}"
+            ),
+        ),
+        body,
+        lang=page.lang,
+        dir=page.direction,
+    )
+    return b"<!DOCTYPE html>\n" + bytes(tostring(html, encoding="utf-8", pretty_print=True))
+
+
+def _chart(counts: Sequence[int], title: str) -> etree._Element:
+    """Publishes per minute as an inline SVG bar chart (no script, no library)."""
+    width, height, bar = 600, 80, 600 / max(len(counts), 1)
+    top = max(max(counts, default=0), 1)
+    svg = etree.Element(
+        "svg",
+        xmlns="http://www.w3.org/2000/svg",
+        width=str(width),
+        height=str(height),
+        viewBox=f"0 0 {width} {height}",
+        role="img",
+    )
+    svg.set("aria-label", title)
+    svg.set("direction", "ltr")  # time runs left to right in every language
+    for i, n in enumerate(counts):
+        h = 0 if n == 0 else max(2.0, (height - 4) * n / top)
+        rect = etree.SubElement(
+            svg,
+            "rect",
+            x=f"{i * bar:.1f}",
+            y=f"{height - h:.1f}",
+            width=f"{bar * 0.8:.1f}",
+            height=f"{h:.1f}",
+            fill="#0b57a4",
+        )
+        etree.SubElement(rect, "title").text = str(n)
+    return svg
