@@ -70,8 +70,10 @@ class BulkResult(BaseModel):
 
 
 class Health(BaseModel):
-    status: str
+    status: str  # ok | degraded (broker or workers) | unavailable (database)
     database: bool
+    broker: bool | None  # None: no broker to check (no workers configured)
+    last_publish_seconds: float | None  # a worker heartbeat: every tick publishes
     outbox_depth: int
     oldest_dirty_seconds: float | None
 
@@ -80,6 +82,7 @@ def create_app(
     store: Store,
     out_dir: Path | None = None,
     nudge: Callable[[Store, set[str]], None] | None = None,
+    broker_check: Callable[[], bool] | None = None,
 ) -> FastAPI:
     """The app for a store; `nudge(store, story_ids)` tells the workers after each write."""
     settings = store.settings
@@ -317,26 +320,34 @@ def create_app(
             nudge(store, changed_ids)
         return JSONResponse(result.model_dump(), status_code=422 if result.rejected else 200)
 
-    @app.get("/healthz", response_model=Health, tags=["operations"])
+    @app.get(
+        "/healthz",
+        response_model=Health,
+        tags=["operations"],
+        responses={503: {"model": Health, "description": "the database is unavailable"}},
+    )
     def healthz() -> JSONResponse:
-        """The database answers; how many outputs wait to be published, and for how long."""
+        """Database, broker, the workers' heartbeat, and how stale the oldest dirty output is."""
+        now = datetime.now(UTC)
+        depth, oldest, last, ok = 0, None, None, True
         try:
             with store.session() as s:
                 depth, oldest = s.execute(select(func.count(), func.min(Outbox.created_at))).one()
-            ok = True
+                last = s.scalar(select(func.max(PublishLog.at)))
         except Exception:  # the database is down: say so, do not raise
             log.exception("health check: database")
-            depth, oldest, ok = 0, None, False
-        age = None
-        if oldest is not None:
-            if oldest.tzinfo is None:
-                oldest = oldest.replace(tzinfo=UTC)
-            age = round((datetime.now(UTC) - oldest).total_seconds(), 3)
+            ok = False
+        broker = broker_check() if broker_check else None
+        age = (now - last).total_seconds() if last is not None else None
+        stale = age is None or age > 3 * settings.workers.tick.total_seconds() + 5
+        status = "unavailable" if not ok else "degraded" if broker is False or stale else "ok"
         health = Health(
-            status="ok" if ok else "unavailable",
+            status=status,
             database=ok,
+            broker=broker,
+            last_publish_seconds=round(age, 3) if age is not None else None,
             outbox_depth=int(depth or 0),
-            oldest_dirty_seconds=age,
+            oldest_dirty_seconds=round((now - oldest).total_seconds(), 3) if oldest else None,
         )
         return JSONResponse(health.model_dump(), status_code=200 if ok else 503)
 
@@ -447,6 +458,22 @@ def _not_modified(request: Request, etag: str | None, modified: datetime | None)
             return False
         return modified.replace(microsecond=0) <= since
     return False
+
+
+def default_broker_check() -> bool:
+    """Whether the workers' broker answers (two seconds at most)."""
+    from kombu.connection import Connection
+
+    from workers.celery_app import BROKER_URL, TRANSPORT_OPTIONS
+
+    conn = Connection(BROKER_URL, transport_options=TRANSPORT_OPTIONS, connect_timeout=2)  # type: ignore[no-untyped-call]
+    try:
+        conn.ensure_connection(max_retries=1, timeout=2)  # type: ignore[no-untyped-call]
+        return True
+    except Exception:  # any failure to reach it
+        return False
+    finally:
+        conn.release()  # type: ignore[no-untyped-call]
 
 
 def default_nudge(store: Store, story_ids: set[str]) -> None:

@@ -129,6 +129,8 @@ def test_openapi_describes_the_ingest_api(app):
 def test_health_reports_the_outbox(app):
     r = app.get("/healthz")
     assert r.status_code == 200 and r.json()["database"] is True
+    assert r.json()["status"] == "degraded"  # no publish has ever run: no worker heartbeat
+    assert r.json()["broker"] is None
     app.put("/api/stories/st-1", json=story("st-1"), headers=auth(app.full))
     assert app.get("/healthz").json()["outbox_depth"] > 0
 
@@ -261,3 +263,15 @@ def test_the_status_page_is_localized_and_right_to_left_for_arabic(published):
     english = html.fromstring(published.get("/status/en").content)
     assert english.get("dir") == "ltr" and english.findtext(".//h1") == "Publishing status"
     assert published.get("/status/fr").status_code == 404
+
+
+def test_health_sees_the_broker_and_the_heartbeat(store):
+    from syndicate.publish import Publisher
+
+    down = TestClient(create_app(store, broker_check=lambda: False))
+    up = TestClient(create_app(store, broker_check=lambda: True))
+    Publisher(store).publish(datetime.now(UTC))  # what a worker's tick does
+    assert up.get("/healthz").json()["status"] == "ok"
+    assert up.get("/healthz").json()["last_publish_seconds"] < 5
+    health = down.get("/healthz").json()
+    assert health["status"] == "degraded" and health["broker"] is False
