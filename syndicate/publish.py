@@ -18,11 +18,11 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -94,6 +94,9 @@ DIRECTORY_GROUPS = (
     ("tag", _("Tags")),
     ("author", _("Authors")),
 )
+
+
+IDLE_HEARTBEAT = timedelta(seconds=60)  # how often an idle publish still logs itself
 
 
 class UnsafePath(ValueError):
@@ -265,6 +268,7 @@ class Publisher:
         claim.begin()
         try:
             mark = store.mark(claim)
+            last_logged = claim.scalar(select(func.max(PublishLog.at)))
             claimed = store.claim(claim)  # on PostgreSQL locked until we settle them below
             keys = {OutputKey.parse(k) for _id, k in claimed}
             if full or mark is None:
@@ -295,8 +299,17 @@ class Publisher:
                         log.exception("render failed", extra={"fields": {"key": str(key)}})
                         result.failed.append(str(key))
             settle = claim if store.concurrent else store.session()
+            # An idle tick (nothing claimed, nothing due) writes nothing, but once a minute its
+            # log row, the workers' heartbeat: a write every tick would contend, on SQLite,
+            # with every import for the one write lock.
+            idle = not claimed and not result.keys and not result.pings
+            quiet = (
+                idle
+                and last_logged is not None
+                and (datetime.now(UTC) - last_logged < IDLE_HEARTBEAT)
+            )
             with settle.begin_nested() if settle is claim else settle.begin():
-                if only is None:
+                if only is None and not quiet:
                     # a busy key's rows stay: the worker rendering it may have read the store
                     # before their change; failed keys stay dirty for the next publish
                     busy = set(result.leftover)

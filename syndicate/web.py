@@ -339,7 +339,8 @@ def create_app(
             ok = False
         broker = broker_check() if broker_check else None
         age = (now - last).total_seconds() if last is not None else None
-        stale = age is None or age > 3 * settings.workers.tick.total_seconds() + 5
+        # idle workers log a publish once a minute (publish.IDLE_HEARTBEAT)
+        stale = age is None or age > max(3 * settings.workers.tick.total_seconds(), 90)
         status = "unavailable" if not ok else "degraded" if broker is False or stale else "ok"
         health = Health(
             status=status,

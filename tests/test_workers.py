@@ -317,8 +317,9 @@ def test_a_burst_of_breaking_items_renders_far_fewer_times(site: Site) -> None:
         timeout=120,
     )
     assert r.returncode == 0, r.stderr
+    # promptly: within the coalescing window and a publish or two, with room for a loaded CI box
     took = site.wait_for("en/feeds/breaking.rss", "burst item 100", seconds=15)
-    assert took < 5
+    assert took < 10
     time.sleep(1)
     renders = [e for e in site.logs() if e.get("event") == "publish" and e.get("written")]
     print(f"burst: {len(renders) - 1} renders for 100 items; the last visible after {took:.2f}s")
