@@ -259,7 +259,7 @@ def _import_stream(
         session = store.session()
         try:
             pending = 0
-            session.begin()
+            store.begin_write(session)
             last = 0
             for line in lines:
                 flush_decode_errors()
@@ -296,7 +296,7 @@ def _import_stream(
                 pending += 1
                 if pending >= BATCH:
                     session.commit()
-                    session.begin()
+                    store.begin_write(session)
                     pending = 0
             flush_decode_errors()
             session.commit()

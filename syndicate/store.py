@@ -561,6 +561,14 @@ class Store:
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)
 
+    def begin_write(self, session: Session) -> None:
+        """Start a writing transaction. On SQLite, BEGIN IMMEDIATE: the write lock up front,
+        waiting out the busy timeout. A deferred transaction that reads first fails at once
+        with "database is locked" if a worker's publish committed before its first write."""
+        session.begin()
+        if not self.concurrent:
+            session.execute(text("BEGIN IMMEDIATE"))
+
     @property
     def concurrent(self) -> bool:
         """Whether several publishers may run at once (PostgreSQL), each key under its lock."""
