@@ -46,10 +46,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# The worker tests run real worker processes and measure them: alone, after the rest.
 test: catalogs lint
-	$(BIN)/pytest -q -n 2 --ignore=tests/test_workers.py
-	$(BIN)/pytest -q tests/test_workers.py
+	$(BIN)/pytest -q -n 2
 
 # Regenerate the sample content (deterministic).
 sample: $(STAMP)
