@@ -38,6 +38,17 @@ class Run:
     peak_mb: float
 
 
+def site_env(work: Path, out: Path, database_url: str | None = None) -> dict[str, str]:
+    """The environment of a benchmark's site: the default settings, its own store and output."""
+    env = dict(os.environ)
+    env.update(
+        SYNDICATE_CONFIG=str(ROOT / "config" / "default.toml"),
+        SYNDICATE_DATABASE_URL=database_url or f"sqlite:///{work}/bench.db",
+        SYNDICATE_OUTPUT_DIR=str(out),
+    )
+    return env
+
+
 def measure(cmd: list[str], env: dict[str, str]) -> Run:
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -95,12 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     end = datetime.fromisoformat(NOW).astimezone(UTC)
     n = write_corpus(corpus, args.stories, seed=args.seed, end=end, jobs=2)
     out = work / "public"
-    env = dict(os.environ)
-    env.update(
-        SYNDICATE_CONFIG=str(ROOT / "config" / "default.toml"),
-        SYNDICATE_DATABASE_URL=args.database_url or f"sqlite:///{work}/bench.db",
-        SYNDICATE_OUTPUT_DIR=str(out),
-    )
+    env = site_env(work, out, args.database_url)
     py = sys.executable
     syndicate = [py, "-m", "syndicate.cli"]
     measure([*syndicate, "db", "upgrade"], env)

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.corpus import write_corpus
-from bench.publish import FLOOR_PUBLISH, NOW, ROOT, measure
+from bench.publish import FLOOR_PUBLISH, NOW, measure, site_env
 
 
 def run(stories: int, work: Path) -> str:
@@ -30,12 +29,7 @@ def run(stories: int, work: Path) -> str:
     corpus = work / "corpus.ndjson"
     write_corpus(corpus, stories, seed=1, end=datetime.fromisoformat(NOW).astimezone(UTC), jobs=2)
     out = work / "public"
-    env = dict(os.environ)
-    env.update(
-        SYNDICATE_CONFIG=str(ROOT / "config" / "default.toml"),
-        SYNDICATE_DATABASE_URL=f"sqlite:///{work}/bench.db",
-        SYNDICATE_OUTPUT_DIR=str(out),
-    )
+    env = site_env(work, out)
     syndicate = [sys.executable, "-m", "syndicate.cli"]
     measure([*syndicate, "db", "upgrade"], env)
     imp = measure([*syndicate, "import", "--now", NOW, str(corpus)], env)

@@ -41,6 +41,8 @@ ENV_OVERRIDES = {
     "SYNDICATE_INDEXNOW_ENDPOINT": "notify.indexnow_endpoint",
     "SYNDICATE_INDEXNOW_KEY": "notify.indexnow_key",
     "SYNDICATE_WORKERS_COALESCE": "workers.coalesce",
+    "SYNDICATE_WORKERS_QUEUE": "workers.queue",
+    "SYNDICATE_WORKERS_STATE_DIR": "workers.state_dir",
 }
 
 
@@ -152,6 +154,35 @@ class WorkerSettings:
     reconcile: timedelta = timedelta(hours=1)  # full render, rewriting drifted files
     sitemap_rebuild_hour: int = 3  # the nightly full sitemap rebuild, UTC
     concurrency: int = 2
+    queue: str = "syndicate"  # the broker queue: one per site sharing a Redis or RabbitMQ
+    state_dir: Path | None = None  # beat's schedule file; default: beside SQLite, else cwd
+
+
+CACHE_CLASSES = ("default", "breaking", "feed", "sitemap", "news", "index", "page")
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """The built-in server: request limits and the Cache-Control of each class of output."""
+
+    max_body: int = 1 << 20  # bytes of one story or breaking item
+    max_bulk: int = 64 << 20  # bytes of an NDJSON batch
+    cache_control: Mapping[str, str] = field(
+        default_factory=lambda: {
+            "default": "public, max-age=60",
+            "breaking": "public, max-age=15",
+            "sitemap": "public, max-age=900",
+            "news": "public, max-age=120",
+            "index": "public, max-age=300",
+        }
+    )
+
+    def cache_control_for(self, kind: str, scope: str = "") -> str:
+        """The header for an output key's kind (and scope: the breaking feeds have their own)."""
+        cls = "breaking" if scope == "breaking" else kind
+        if cls in ("directory", "stylesheet"):
+            cls = "page"
+        return self.cache_control.get(cls) or self.cache_control["default"]
 
 
 @dataclass(frozen=True)
@@ -168,6 +199,7 @@ class Settings:
     sitemaps: SitemapSettings = field(default_factory=SitemapSettings)
     workers: WorkerSettings = field(default_factory=WorkerSettings)
     notify: NotifySettings = field(default_factory=NotifySettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
 
     def language(self, code: str) -> Language:
         return self.languages[code]
@@ -233,6 +265,7 @@ def parse(raw: Mapping[str, Any], *, source: str, base_dir: Path) -> Settings:
     sitemaps = _sitemaps(r, r.table(raw, "sitemaps"), languages)
     workers = _workers(r, r.table(raw, "workers"))
     notify = _notify(r, r.table(raw, "notify"))
+    http = _http(r, r.table(raw, "http"))
     return Settings(
         source=source,
         site_id=site_id,
@@ -246,6 +279,7 @@ def parse(raw: Mapping[str, Any], *, source: str, base_dir: Path) -> Settings:
         sitemaps=sitemaps,
         workers=workers,
         notify=notify,
+        http=http,
     )
 
 
@@ -423,7 +457,15 @@ def _notify(r: _Reader, raw: Mapping[str, Any]) -> NotifySettings:
     )
 
 
+QUEUE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
 def _workers(r: _Reader, raw: Mapping[str, Any]) -> WorkerSettings:
+    queue = r.string(raw, "queue", where="workers", default="syndicate")
+    if not QUEUE_RE.match(queue):
+        raise ConfigError(
+            f"{r.source}: workers.queue: 1-100 of a-z, A-Z, 0-9, '.', '_' and '-', got {queue!r}"
+        )
     hour = raw.get("sitemap_rebuild_hour", 3)
     if not isinstance(hour, int) or isinstance(hour, bool) or not 0 <= hour <= 23:
         raise ConfigError(f"{r.source}: workers.sitemap_rebuild_hour: must be 0-23, got {hour!r}")
@@ -433,6 +475,34 @@ def _workers(r: _Reader, raw: Mapping[str, Any]) -> WorkerSettings:
         reconcile=r.duration(raw, "reconcile", where="workers", default=timedelta(hours=1)),
         sitemap_rebuild_hour=hour,
         concurrency=r.positive_int(raw, "concurrency", where="workers", default=2),
+        queue=queue,
+        state_dir=Path(r.string(raw, "state_dir", where="workers", default=""))
+        if raw.get("state_dir")
+        else None,
+    )
+
+
+_HEADER_VALUE_RE = re.compile(r"^[\x20-\x7e]+$")
+
+
+def _http(r: _Reader, raw: Mapping[str, Any]) -> HttpSettings:
+    defaults = HttpSettings()
+    table = r.table(raw, "cache_control") if "cache_control" in raw else {}
+    cache = dict(defaults.cache_control)
+    for cls, value in table.items():
+        where = f"http.cache_control.{cls}"
+        if cls not in CACHE_CLASSES:
+            raise ConfigError(f"{r.source}: {where}: unknown class (one of {CACHE_CLASSES})")
+        if not isinstance(value, str) or not _HEADER_VALUE_RE.match(value.strip()):
+            raise ConfigError(
+                f"{r.source}: {where}: must be a non-empty header value "
+                f"(printable ASCII, one line), got {value!r}"
+            )
+        cache[cls] = value.strip()
+    return HttpSettings(
+        max_body=r.positive_int(raw, "max_body", where="http", default=defaults.max_body),
+        max_bulk=r.positive_int(raw, "max_bulk", where="http", default=defaults.max_bulk),
+        cache_control=cache,
     )
 
 

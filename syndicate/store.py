@@ -569,6 +569,19 @@ class Store:
         if not self.concurrent:
             session.execute(text("BEGIN IMMEDIATE"))
 
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session in a writing transaction (see `begin_write`), committed on success."""
+        with self.session() as session:
+            self.begin_write(session)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                self.forget_caches()
+                raise
+
     @property
     def concurrent(self) -> bool:
         """Whether several publishers may run at once (PostgreSQL), each key under its lock."""
@@ -763,26 +776,26 @@ class Store:
                 StoryCoverage.coverage_key == key.value
             )
         elif key.scope == "tag":
-            q = (
-                q.join(
-                    VariantTag,
-                    and_(VariantTag.story_id == Variant.story_id, VariantTag.lang == Variant.lang),
-                )
-                .join(Tag, Tag.id == VariantTag.tag_id)
-                .where(Tag.slug == key.value)
-            )
+            # the term's id first (a unique index), then its rows by id: one join the planner
+            # cannot get wrong, even on tables not yet analyzed after a big import
+            tag_id = self._subject_id(session, key)
+            if tag_id is None:
+                return []
+            q = q.join(
+                VariantTag,
+                and_(VariantTag.story_id == Variant.story_id, VariantTag.lang == Variant.lang),
+            ).where(VariantTag.tag_id == tag_id)
         elif key.scope == "author":
-            q = (
-                q.join(
-                    VariantAuthor,
-                    and_(
-                        VariantAuthor.story_id == Variant.story_id,
-                        VariantAuthor.lang == Variant.lang,
-                    ),
-                )
-                .join(Author, Author.id == VariantAuthor.author_id)
-                .where(Author.slug == key.value)
-            )
+            author_id = self._subject_id(session, key)
+            if author_id is None:
+                return []
+            q = q.join(
+                VariantAuthor,
+                and_(
+                    VariantAuthor.story_id == Variant.story_id,
+                    VariantAuthor.lang == Variant.lang,
+                ),
+            ).where(VariantAuthor.author_id == author_id)
         elif key.scope != "all":
             raise ValueError(f"no story query for {key}")
         q = q.order_by(Variant.published_at.desc(), Variant.story_id.desc()).limit(limit)
@@ -791,6 +804,9 @@ class Store:
     def count_live(self, session: Session, key: OutputKey, now: datetime) -> int:
         """How many live variants a tag has (its feed exists from tag_min_stories on)."""
         assert key.scope == "tag"
+        tag_id = self._subject_id(session, key)
+        if tag_id is None:
+            return 0
         q = (
             select(func.count())
             .select_from(Variant)
@@ -798,10 +814,15 @@ class Store:
                 VariantTag,
                 and_(VariantTag.story_id == Variant.story_id, VariantTag.lang == Variant.lang),
             )
-            .join(Tag, Tag.id == VariantTag.tag_id)
-            .where(Tag.lang == key.lang, Tag.slug == key.value, live(now))
+            .where(VariantTag.tag_id == tag_id, live(now))
         )
         return session.scalar(q) or 0
+
+    def _subject_id(self, session: Session, key: OutputKey) -> int | None:
+        """The id of a tag (by language and slug) or an author (by slug) feed's subject."""
+        if key.scope == "tag":
+            return session.scalar(select(Tag.id).where(Tag.lang == key.lang, Tag.slug == key.value))
+        return session.scalar(select(Author.id).where(Author.slug == key.value))
 
     def scope_name(self, session: Session, key: OutputKey) -> str:
         """The display name of a tag or author feed's subject."""

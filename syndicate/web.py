@@ -25,10 +25,12 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from lxml import etree
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from syndicate import i18n, plan
+from syndicate.config import HttpSettings
 from syndicate.i18n import _
 from syndicate.ingest import Record, RecordError, StoryIn, parse_object, read_ndjson
 from syndicate.model import ApiKey, BreakingItem, Outbox, Output, PublishLog
@@ -38,8 +40,7 @@ from syndicate.store import Store
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 1 << 20  # one story or breaking item
-MAX_BULK = 64 << 20  # an NDJSON batch
+BROWSER_XML = ("application/rss+xml", "application/atom+xml")
 COMPRESSIBLE = (
     "application/rss+xml",
     "application/atom+xml",
@@ -48,7 +49,6 @@ COMPRESSIBLE = (
     "application/json",
     "text/",
 )
-CACHE_CONTROL = "public, max-age=60"
 
 
 class Applied(BaseModel):
@@ -93,7 +93,7 @@ def create_app(
         description="Ingest API (FORMAT.md objects) and the published feeds and sitemaps.",
     )
     bearer = HTTPBearer(auto_error=False)
-    manifest = _Manifest(root)
+    manifest = _Manifest(root, settings.http)
 
     def api_key(
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -129,7 +129,7 @@ def create_app(
 
     def apply(record: Record) -> bool:
         now = datetime.now(UTC)
-        with store.session() as s, s.begin():
+        with store.writing() as s:
             changed = store.apply(s, record, now)
         if changed and nudge is not None:
             nudge(store, {record.id})
@@ -203,7 +203,7 @@ def create_app(
     )
     async def put_story(story_id: str, request: Request, key: Key) -> Applied:
         """Create or replace a story (its section, regions, coverage; its variants by language)."""
-        record = parse(await read_body(request, MAX_BODY), "story", story_id)
+        record = parse(await read_body(request, settings.http.max_body), "story", story_id)
         check_scope(key, record)
         return Applied(id=story_id, changed=apply(record))
 
@@ -218,7 +218,7 @@ def create_app(
         if key.langs is not None:
             raise HTTPException(403, "only a key for every language may retract a whole story")
         now = datetime.now(UTC)
-        with store.session() as s, s.begin():
+        with store.writing() as s:
             changed = store.retract_story(s, story_id, now)
         if changed is None:
             raise HTTPException(404, f"no story {story_id!r}")
@@ -235,7 +235,7 @@ def create_app(
     )
     async def put_breaking(item_id: str, request: Request, key: Key) -> Applied:
         """Create or replace a breaking-news ticker item."""
-        record = parse(await read_body(request, MAX_BODY), "breaking", item_id)
+        record = parse(await read_body(request, settings.http.max_body), "breaking", item_id)
         check_scope(key, record)
         return Applied(id=item_id, changed=apply(record))
 
@@ -248,7 +248,7 @@ def create_app(
     async def delete_breaking(item_id: str, key: Key) -> Applied:
         """Withdraw a breaking item at once."""
         now = datetime.now(UTC)
-        with store.session() as s, s.begin():
+        with store.writing() as s:
             row = s.get(BreakingItem, item_id)
             if row is None:
                 raise HTTPException(404, f"no breaking item {item_id!r}")
@@ -284,7 +284,7 @@ def create_app(
         Valid records are applied even when others are rejected; the answer is
         422 when any was, listing each with its line, id, field and reason.
         """
-        body = await read_body(request, MAX_BULK)
+        body = await read_body(request, settings.http.max_bulk)
         try:
             lines = body.decode("utf-8").splitlines(keepends=True)
         except UnicodeDecodeError:
@@ -292,7 +292,7 @@ def create_app(
         result = BulkResult(applied=0, unchanged=0, rejected=[])
         changed_ids: set[str] = set()
         now = datetime.now(UTC)
-        with store.session() as s, s.begin():
+        with store.writing() as s:
             for line in read_ndjson(lines, settings):
                 if line.error is not None:
                     result.rejected += [
@@ -371,7 +371,9 @@ def create_app(
         return HTMLResponse(status_page(store, code))
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
-    def serve(path: str, request: Request) -> Response:
+    async def serve(path: str, request: Request) -> Response:
+        # on the event loop, not a worker thread: reads of published files are small
+        # and page-cached, and a thread hop per request halved the request rate
         return manifest.respond(path, request)
 
     return app
@@ -380,12 +382,16 @@ def create_app(
 class _Manifest:
     """The published files' headers, from manifest.json (reloaded when it changes)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, http: HttpSettings) -> None:
         self.root = root
+        self.http = http
         self._mtime: int | None = None
         self._by_path: dict[str, dict[str, Any]] = {}
         self._gzipped: dict[str, bytes] = {}
         self._gone: set[str] = set()
+        self._stylesheets: dict[str, str] = {}  # language -> the path of its feed.xsl
+        self._xslt: dict[str, tuple[str | None, etree.XSLT]] = {}
+        self._pages: dict[str, bytes] = {}  # feed pages for browsers, by the feed's sha256
 
     def entry(self, rel: str) -> dict[str, Any] | None:
         target = self.root / plan.MANIFEST
@@ -397,9 +403,58 @@ class _Manifest:
             manifest = json.loads(target.read_text())
             self._by_path = {o["path"]: o for o in manifest["outputs"]}
             self._gone = set(manifest.get("gone", ()))
+            self._stylesheets = {
+                o["key"].split(":")[1]: o["path"]
+                for o in manifest["outputs"]
+                if o["key"].startswith("stylesheet:")
+            }
             self._mtime = mtime
             self._gzipped.clear()
+            self._pages.clear()
         return self._by_path.get(rel)
+
+    def stylesheet(self, entry: dict[str, Any]) -> etree.XSLT | None:
+        """The compiled XSL stylesheet of a feed's language (None before one is published)."""
+        lang = str(entry.get("key", "")).split(":")[1:2]
+        rel = self._stylesheets.get(lang[0]) if lang else None
+        if rel is None:
+            return None
+        found = self.entry(rel)
+        sha = found.get("sha256") if found else None
+        cached = self._xslt.get(rel)
+        if cached is None or cached[0] != sha:
+            try:
+                parser = etree.XMLParser(resolve_entities=False, no_network=True)
+                xslt = etree.XSLT(
+                    etree.parse(str(self.root / rel), parser),
+                    access_control=etree.XSLTAccessControl.DENY_ALL,
+                )
+            except (OSError, etree.XMLSyntaxError, etree.XSLTParseError):
+                log.exception("stylesheet unusable", extra={"fields": {"path": rel}})
+                return None
+            cached = self._xslt[rel] = (sha, xslt)
+        return cached[1]
+
+    def as_page(self, entry: dict[str, Any], data: bytes) -> bytes:
+        key = (entry.get("sha256") or entry["path"]) + "-html"
+        cached = self._pages.get(key)
+        if cached is None:
+            xslt = self.stylesheet(entry)
+            assert xslt is not None
+            parser = etree.XMLParser(resolve_entities=False, no_network=True)
+            doc = xslt(etree.fromstring(data, parser).getroottree())
+            cached = b"<!DOCTYPE html>\n" + bytes(doc)
+            if len(self._pages) > 256:
+                self._pages.clear()
+            self._pages[key] = cached
+        return cached
+
+    def cache_control(self, entry: dict[str, Any]) -> str:
+        try:
+            key = plan.OutputKey.parse(entry.get("key") or "")
+        except ValueError:
+            return self.http.cache_control["default"]
+        return self.http.cache_control_for(key.kind, key.scope)
 
     def respond(self, path: str, request: Request) -> Response:
         rel = path.strip("/") or "index.html"
@@ -418,20 +473,34 @@ class _Manifest:
             raise HTTPException(410, "this output was published and has been removed")
         if entry is None or not target.is_file():
             raise HTTPException(404, "no such output")
-        headers = {"Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
-        if entry.get("etag"):
-            headers["ETag"] = entry["etag"]
+        content_type = entry["content_type"]
+        etag = entry.get("etag")
+        vary = "Accept-Encoding"
+        page = False
+        if content_type.startswith(BROWSER_XML):
+            # A browser shows rss+xml and atom+xml as plain text (Chromium) or downloads it
+            # (Firefox): it gets the page the feed's XSL stylesheet makes of it, rendered here,
+            # as browsers are dropping XSLT. Feed readers get the feed.
+            vary = "Accept, Accept-Encoding"
+            page = _is_browser(request) and self.stylesheet(entry) is not None
+            if page:
+                content_type = "text/html; charset=utf-8"
+                etag = f'{etag[:-1]}-html"' if etag else None
+        headers = {"Cache-Control": self.cache_control(entry), "Vary": vary}
+        if etag:
+            headers["ETag"] = etag
         modified = None
         if entry.get("last_modified"):
             modified = datetime.fromisoformat(entry["last_modified"].replace("Z", "+00:00"))
             headers["Last-Modified"] = format_datetime(modified, usegmt=True)
-        if _not_modified(request, entry.get("etag"), modified):
+        if _not_modified(request, etag, modified):
             return Response(status_code=304, headers=headers)
         data = target.read_bytes()
-        content_type = entry["content_type"]
+        if page:
+            data = self.as_page(entry, data)
         accepts = request.headers.get("accept-encoding", "")
         if "gzip" in accepts and content_type.startswith(COMPRESSIBLE) and len(data) > 512:
-            key = entry.get("sha256") or rel
+            key = (entry.get("sha256") or rel) + ("-html" if page else "")
             zipped = self._gzipped.get(key)
             if zipped is None:
                 zipped = self._gzipped[key] = gzip.compress(data, compresslevel=6, mtime=0)
@@ -441,6 +510,13 @@ class _Manifest:
             headers["Content-Length"] = str(len(data))
             return Response(status_code=200, headers=headers, media_type=content_type)
         return Response(data, headers=headers, media_type=content_type)
+
+
+def _is_browser(request: Request) -> bool:
+    """A browser navigating (it asks for HTML first), not a feed reader (it names feed types
+    or takes anything)."""
+    accept = request.headers.get("accept", "").lower()
+    return "text/html" in accept and "rss" not in accept and "atom" not in accept
 
 
 def _not_modified(request: Request, etag: str | None, modified: datetime | None) -> bool:

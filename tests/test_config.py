@@ -66,6 +66,10 @@ def test_config_path_from_environment(tmp_path):
         (('formats = ["rss", "atom", "json"]', 'formats = ["rss", "html"]'), "feeds.formats"),
         (('taxonomy = "taxonomy.toml"', 'taxonomy = "missing.toml"'), "taxonomy"),
         (('site_name = "Al Mayadeen English"', "site_name = 3"), "languages.en.site_name"),
+        (("max_body = 1048576", "max_body = -1"), "http.max_body"),
+        (('breaking = "public, max-age=15"', 'breaking = "a\\nb"'), "http.cache_control.breaking"),
+        (('index = "public, max-age=300"', 'feeds = "x"'), "http.cache_control.feeds"),
+        (('sitemap = "public, max-age=900"', "sitemap = 900"), "http.cache_control.sitemap"),
     ],
 )
 def test_a_bad_setting_fails_at_start_naming_it(tmp_path, edit, named):
@@ -97,3 +101,13 @@ def test_missing_file_and_bad_toml(tmp_path):
     (tmp_path / "x.toml").write_text("this is = = not toml")
     with pytest.raises(config.ConfigError, match="not valid TOML"):
         config.load(tmp_path / "x.toml", env={})
+
+
+def test_http_settings_from_the_file_and_their_classes():
+    s = config.load(ROOT / "config" / "default.toml", env={})
+    assert s.http.max_body == 1 << 20 and s.http.max_bulk == 64 << 20
+    assert s.http.cache_control_for("feed", "breaking") == "public, max-age=15"
+    assert s.http.cache_control_for("feed", "section") == "public, max-age=60"
+    assert s.http.cache_control_for("sitemap", "period") == "public, max-age=900"
+    assert s.http.cache_control_for("directory", "feeds") == "public, max-age=60"  # default
+    assert config.HttpSettings() == s.http  # the file spells out the defaults

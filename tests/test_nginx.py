@@ -3,64 +3,23 @@
 from __future__ import annotations
 
 import gzip
-import os
-import shutil
-import socket
-import subprocess
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
-from conftest import ROOT, load, need_server, publish
+from conftest import load, need_server, publish
 from sample_site import NOW, objects
 
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from bench import nginx as bench_nginx
 
 
 @pytest.fixture
 def nginx(sqlite_store, tmp_path):
-    binary = shutil.which("nginx") or (
-        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
-    )
-    if binary is None:
+    if bench_nginx.binary() is None:
         need_server("nginx is not installed (Debian package nginx-light)")
     load(sqlite_store, objects(), NOW)
     publish(sqlite_store, NOW, full=True)
-    port = _port()
-    conf = (ROOT / "config" / "nginx.conf").read_text()
-    conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{port};")
-    conf = conf.replace("root /srv/syndicate/public;", f"root {sqlite_store.settings.output_dir};")
-    conf = conf.replace("pid /run/syndicate-nginx.pid;", f"pid {tmp_path}/nginx.pid;")
-    conf = conf.replace(
-        "http {",
-        f"http {{\n    client_body_temp_path {tmp_path}/body;\n"
-        f"    proxy_temp_path {tmp_path}/proxy;\n    fastcgi_temp_path {tmp_path}/fcgi;\n"
-        f"    uwsgi_temp_path {tmp_path}/uwsgi;\n    scgi_temp_path {tmp_path}/scgi;",
-    )
-    if os.geteuid() == 0:  # pytest's temporary directories are private to their user
-        conf = "user root;\n" + conf
-    (tmp_path / "nginx.conf").write_text(conf)
-    proc = subprocess.Popen(
-        [binary, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path), "-g", "daemon off;"],
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with bench_nginx.running(sqlite_store.settings.output_dir, tmp_path / "nginx") as base:
+        yield base
 
 
 def get(url: str, **headers: str):
@@ -88,7 +47,6 @@ def test_nginx_serves_outputs_with_types_and_caching(nginx):
         status, headers, _ = get(nginx + path)
         assert status == 200, path
         assert headers["Content-Type"] == expected, path
-        assert headers["Cache-Control"] == "public, max-age=60"
     status, headers, body = get(nginx + "/en/feeds/all.atom")
     assert get(nginx + "/en/feeds/all.atom", **{"If-None-Match": headers["ETag"]})[0] == 304
     assert (
@@ -98,3 +56,48 @@ def test_nginx_serves_outputs_with_types_and_caching(nginx):
     status, headers, zipped = get(nginx + "/en/feeds/all.atom", **{"Accept-Encoding": "gzip"})
     assert headers.get("Content-Encoding") == "gzip" and gzip.decompress(zipped) == body
     assert get(nginx + "/en/feeds/nothing.rss")[0] == 404
+
+
+def test_nginx_gives_the_same_cache_control_as_the_app(nginx, sqlite_store):
+    from fastapi.testclient import TestClient
+
+    from syndicate.web import create_app
+
+    app = TestClient(create_app(sqlite_store))
+    out = sqlite_store.settings.output_dir
+    paths = [
+        "/en/feeds/all.rss",
+        "/en/feeds/breaking.atom",
+        "/ar/feeds/breaking.json",
+        "/en/sitemaps/news.xml",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/es/feeds/",
+        "/es/feeds/feed.xsl",
+        "/en/feeds/section/politics.json",
+    ]
+    paths += [f"/ar/sitemaps/{p.name}" for p in sorted((out / "ar" / "sitemaps").glob("2026*"))]
+    seen = set()
+    for path in paths:
+        status, headers, _ = get(nginx + path)
+        assert status == 200, path
+        assert headers["Cache-Control"] == app.get(path).headers["cache-control"], path
+        seen.add(headers["Cache-Control"])
+    assert len(seen) >= 4  # the classes really differ
+
+
+def test_nginx_gives_browsers_feeds_as_xml_for_their_stylesheet(nginx):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    for path in ("/ar/feeds/all.rss", "/en/feeds/all.atom"):
+        _, feed_headers, feed = get(nginx + path)
+        status, headers, page = get(nginx + path, Accept=browser)
+        assert status == 200 and page == feed
+        assert headers["Content-Type"] == "application/xml; charset=utf-8", path
+        assert (
+            "Accept" in headers["Vary"]
+            and headers["Cache-Control"] == (feed_headers["Cache-Control"])
+        )
+        _, reader, _ = get(nginx + path, Accept="application/rss+xml, */*")
+        assert reader["Content-Type"] != "application/xml; charset=utf-8"
+    # the internal location is not reachable from outside
+    assert get(nginx + "/__as_xml/en/feeds/all.rss")[0] == 404

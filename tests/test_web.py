@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from conftest import publish
+from conftest import load, publish
 from factories import breaking, story, variant
 from fastapi.testclient import TestClient
+from lxml import html
+from sample_site import NOW, objects
 
+from syndicate.store import Store
 from syndicate.web import create_app
 
 
@@ -196,13 +200,84 @@ def test_gzip_head_and_not_found(published):
     zipped = published.get("/en/feeds/all.rss", headers={"Accept-Encoding": "gzip"})
     assert zipped.headers["content-encoding"] == "gzip"
     assert zipped.content == plain.content  # the client decodes; the bytes are the same feed
-    assert zipped.headers["vary"] == "Accept-Encoding"
+    assert zipped.headers["vary"] == "Accept, Accept-Encoding"  # feeds: pages for browsers
+    assert published.get("/en/sitemap.xml").headers.get("vary", "Accept-Encoding") == (
+        "Accept-Encoding"
+    )
     head = published.head("/en/feeds/all.rss", headers={"Accept-Encoding": "identity"})
     assert head.status_code == 200 and head.content == b""
     assert int(head.headers["content-length"]) == len(plain.content)
     assert published.get("/en/feeds/nothing.rss").status_code == 404
     assert published.get("/../../etc/passwd").status_code == 404
     assert published.get("/en/%2e%2e/%2e%2e/etc/passwd").status_code == 404
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+READERS = (
+    None,
+    "*/*",
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.1",
+    "text/html, application/rss+xml;q=0.9",  # names a feed type: a reader, not a browser
+)
+
+
+@pytest.mark.parametrize("ext", ["rss", "atom"])
+def test_browsers_get_the_feed_as_a_page_and_readers_the_feed(published, ext):
+    path = f"/ar/feeds/all.{ext}"
+    feed = published.get(path)
+    for accept in READERS:
+        r = published.get(path, headers={"Accept": accept} if accept else {})
+        assert r.headers["content-type"].startswith(f"application/{ext}+xml"), accept
+        assert r.content == feed.content and r.headers["etag"] == feed.headers["etag"]
+    page = published.get(path, headers={"Accept": BROWSER})
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert page.headers["etag"] != feed.headers["etag"]
+    doc = html.fromstring(page.content)
+    assert doc.get("dir") == "rtl" and doc.findtext(".//strong") == "هذه خلاصة ويب"
+    assert doc.findtext(".//code") == f"http://127.0.0.1:8000{path}"
+    # each representation validates on its own
+    again = published.get(path, headers={"Accept": BROWSER, "If-None-Match": page.headers["etag"]})
+    assert again.status_code == 304
+    crossed = published.get(
+        path, headers={"Accept": BROWSER, "If-None-Match": feed.headers["etag"]}
+    )
+    assert crossed.status_code == 200
+    # JSON Feed and sitemaps are never turned into pages
+    for other in ("/ar/feeds/all.json", "/ar/sitemaps/news.xml"):
+        r = published.get(other, headers={"Accept": BROWSER})
+        assert not r.headers["content-type"].startswith("text/html"), other
+
+
+def test_cache_control_by_class_of_output(store, tmp_path):
+    from dataclasses import replace as dc_replace
+
+    from syndicate.config import HttpSettings
+
+    http = HttpSettings(
+        cache_control={**HttpSettings().cache_control, "page": "no-cache", "sitemap": "max-age=7"}
+    )
+    settings = dc_replace(store.settings, http=http)
+    custom = Store(settings)
+    load(custom, objects(), NOW)
+    publish(custom, NOW, full=True)
+    client = TestClient(create_app(custom))
+    expect = {
+        "/en/feeds/all.rss": "public, max-age=60",
+        "/en/feeds/breaking.atom": "public, max-age=15",
+        "/en/sitemaps/news.xml": "public, max-age=120",
+        "/en/feeds/": "no-cache",
+        "/en/feeds/feed.xsl": "no-cache",
+        "/sitemap.xml": "public, max-age=300",
+    }
+    for path, value in expect.items():
+        r = client.get(path)
+        assert r.status_code == 200 and r.headers["cache-control"] == value, path
+    periods = [p for p in (Path(settings.output_dir) / "en" / "sitemaps").glob("2026-*.xml")]
+    assert periods
+    r = client.get(f"/en/sitemaps/{periods[0].name}")
+    assert r.headers["cache-control"] == "max-age=7"
+    custom.engine.dispose()
 
 
 def test_metrics_in_prometheus_text_format(published, store):

@@ -15,9 +15,11 @@ RabbitMQ (`amqp://…`).
 from __future__ import annotations
 
 import os
+from typing import Any
 from pathlib import Path
 
 from celery import Celery
+from celery.beat import PersistentScheduler
 from sqlalchemy.engine import make_url
 
 from syndicate import config
@@ -48,11 +50,32 @@ def broker(s: config.Settings) -> tuple[str, dict[str, object]]:
 
 
 def state_dir(s: config.Settings) -> Path:
-    """Where beat keeps its schedule state: beside a SQLite store, else the working directory."""
+    """Where beat keeps its schedule state: `workers.state_dir` if set, else beside a SQLite
+    store, else the working directory."""
+    if s.workers.state_dir is not None:
+        s.workers.state_dir.mkdir(parents=True, exist_ok=True)
+        return s.workers.state_dir
     url = make_url(s.database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         return Path(url.database).resolve().parent
     return Path.cwd()
+
+
+class Scheduler(PersistentScheduler):  # type: ignore[misc]
+    """Celery's shelve-backed beat scheduler, recovering from a schedule file that a crash
+    left truncated: Celery 5.7 starts afresh on most kinds of corruption but not on an empty
+    data file (EOFError), and its beat then dies at every start, so no tick ever runs."""
+
+    _store: Any
+
+    def _create_schedule(self) -> None:
+        try:
+            self._store["entries"]
+        except KeyError:
+            pass  # a new schedule: Celery creates it
+        except EOFError as exc:
+            self._store = self._destroy_open_corrupted_schedule(exc)
+        super()._create_schedule()
 
 
 BROKER_URL, TRANSPORT_OPTIONS = broker(settings)
@@ -72,4 +95,10 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     beat_schedule=schedule.beat(settings),
     worker_hijack_root_logger=False,
+    # one queue per site: sites (or test runs) sharing a broker never take each other's work
+    task_default_queue=settings.workers.queue,
+    beat_scheduler="workers.celery_app:Scheduler",
 )
+if BROKER_URL.startswith("filesystem:"):
+    # kombu's filesystem transport with its two races between processes fixed
+    app.conf.broker_transport = "workers.fs_transport:Transport"

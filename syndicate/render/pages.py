@@ -157,11 +157,19 @@ def feed_stylesheet(labels: StylesheetLabels) -> bytes:
     )
     etree.SubElement(head, "style").text = (
         STYLE + ".box{background:#f3f6fa;padding:.8rem 1rem;border-radius:.4rem}"
+        "code.self{display:inline-block;background:#fff;padding:.2rem .4rem;user-select:all}"
     )
     body = etree.SubElement(page, "body")
     box = etree.SubElement(body, "div", {"class": "box"})
     etree.SubElement(box, "strong").text = labels.heading
     etree.SubElement(box, "p").text = labels.explain
+    # the feed's own address (its self link), left-to-right even on an Arabic page
+    code = etree.SubElement(etree.SubElement(box, "p"), "code", {"dir": "ltr", "class": "self"})
+    etree.SubElement(
+        code,
+        f"{{{x}}}value-of",
+        select="(rss/channel/atom:link[@rel='self']/@href|atom:feed/atom:link[@rel='self']/@href)[1]",
+    )
     etree.SubElement(
         etree.SubElement(box, "p"), "a", href=labels.directory_url
     ).text = labels.directory

@@ -1,0 +1,207 @@
+"""The pages people look at, in a real browser: headless Chromium (Debian's package) driven
+through its ChromeDriver. The app serves a published sample site on a loopback port."""
+
+import shutil
+import socket
+import threading
+import time
+from dataclasses import replace
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+import uvicorn
+from conftest import load, need_server, publish
+from PIL import Image
+from sample_site import NOW, objects
+
+from syndicate.store import Store
+from syndicate.web import create_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+WIDTH, HEIGHT = 1280, 900
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory, request):
+    """The app on a loopback port, serving the sample site published for that port."""
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        need_server("Chromium is not installed (apt-get install chromium chromium-driver)")
+    from conftest import ROOT
+
+    from syndicate import config
+
+    tmp = tmp_path_factory.mktemp("browser")
+    port = free_port()
+    s = config.load(ROOT / "config" / "default.toml", env={})
+    languages = {
+        code: replace(lang, base_url=f"http://127.0.0.1:{port}/{code}/")
+        for code, lang in s.languages.items()
+    }
+    s = replace(
+        s,
+        database_url=f"sqlite:///{tmp}/store.db",
+        output_dir=tmp / "out",
+        languages=languages,
+    )
+    store = Store(s)
+    store.prepare()
+    load(store, objects(), NOW)
+    publish(store, NOW, full=True)
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the app did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    store.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(base, tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        f"--window-size={WIDTH},{HEIGHT}",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=opts, service=Service(executable_path=CHROMEDRIVER))
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def text_center(png: bytes, top: float, bottom: float) -> tuple[float, int]:
+    """Where the dark (text) pixels sit across a band of rows of a screenshot:
+    their mean x as a fraction of the width, and how many there are."""
+    img = Image.open(BytesIO(png)).convert("L")
+    scale = img.width / WIDTH  # device pixels per CSS pixel
+    y0, y1 = int(top * scale), min(img.height, int(bottom * scale) + 1)
+    xs = [
+        x
+        for y in range(y0, y1)
+        for x in range(img.width)
+        if img.getpixel((x, y)) < 100  # type: ignore[operator]
+    ]
+    return (sum(xs) / len(xs) / img.width if xs else 0.5), len(xs)
+
+
+def heading_band(browser, selector: str = "h1") -> tuple[float, float, dict]:
+    rect = browser.execute_script(
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,"
+        " textLeft: (() => { const g = document.createRange();"
+        " g.selectNodeContents(document.querySelector(arguments[0]));"
+        " const b = g.getBoundingClientRect(); return [b.left, b.right]; })()};",
+        selector,
+    )
+    return rect["top"], rect["bottom"], rect
+
+
+def test_the_arabic_directory_page_renders_right_to_left(base, browser, tmp_path):
+    browser.get(f"{base}/ar/feeds/")
+    assert browser.execute_script("return document.documentElement.dir") == "rtl"
+    assert browser.execute_script("return getComputedStyle(document.body).direction") == "rtl"
+    assert browser.find_element("css selector", "h1").text == "خلاصات الميادين"
+    top, bottom, rect = heading_band(browser)
+    left, right = rect["textLeft"]
+    # the heading's text hugs the right edge of its box, as right-to-left text does
+    assert rect["right"] - right < 2 and left - rect["left"] > 100
+
+    png = browser.get_screenshot_as_png()
+    (tmp_path / "directory-ar.png").write_bytes(png)
+    center, dark = text_center(png, top, bottom)
+    assert dark > 200, "the heading drew no text in the screenshot"
+    assert center > 0.6, f"the Arabic heading's ink is not on the right (mean x {center:.2f})"
+
+    # the same page in English, for contrast: its ink sits on the left
+    browser.get(f"{base}/en/feeds/")
+    assert browser.execute_script("return document.documentElement.dir") == "ltr"
+    top, bottom, _ = heading_band(browser)
+    png_en = browser.get_screenshot_as_png()
+    (tmp_path / "directory-en.png").write_bytes(png_en)
+    center_en, dark_en = text_center(png_en, top, bottom)
+    assert dark_en > 200 and center_en < 0.4, center_en
+
+
+def test_the_directory_links_lead_to_readable_feed_pages(base, browser):
+    browser.get(f"{base}/ar/feeds/")
+    links = browser.find_elements("css selector", "a[href$='/ar/feeds/section/politics.rss']")
+    assert links, "the Arabic directory has no link to the politics RSS feed"
+    links[0].click()
+    assert browser.current_url == f"{base}/ar/feeds/section/politics.rss"
+    # the feed's XSL stylesheet made a localized, right-to-left page of it
+    assert browser.execute_script("return document.documentElement.dir") == "rtl"
+    assert "هذه خلاصة ويب" in browser.find_element("css selector", "strong").text
+    items = browser.find_elements("css selector", "ol li a")
+    assert items and all(a.get_attribute("href").startswith(f"{base}/ar/") for a in items)
+
+
+@pytest.mark.parametrize(
+    ("path", "direction", "heading"),
+    [
+        ("/en/feeds/all.atom", "ltr", "This is a web feed"),
+        ("/es/feeds/all.rss", "ltr", "Esto es un canal web"),
+        ("/ar/feeds/breaking.atom", "rtl", "هذه خلاصة ويب"),
+    ],
+)
+def test_feeds_open_as_localized_pages(base, browser, path, direction, heading):
+    browser.get(base + path)
+    # rendered by the app (browsers are dropping XSLT): no deprecation banner, a real page
+    assert browser.execute_script("return document.contentType") == "text/html"
+    assert not browser.find_elements("css selector", "xslt-warning-banner")
+    assert browser.execute_script("return document.documentElement.dir") == direction
+    assert heading in browser.find_element("css selector", "strong").text
+    # and the page says how to subscribe: the feed's own address, to copy into a reader
+    assert base + path in browser.page_source
+
+
+def test_the_status_page_draws_its_chart(base, browser):
+    browser.get(f"{base}/status/ar")
+    assert browser.execute_script("return document.documentElement.dir") == "rtl"
+    size = browser.execute_script(
+        "const s = document.querySelector('svg'); if (!s) return null;"
+        "const r = s.getBoundingClientRect(); return [r.width, r.height];"
+    )
+    assert size is not None and size[0] > 100 and size[1] > 30, size
+    rows = browser.find_elements("css selector", "table tr")
+    assert len(rows) > 10  # every output, by language
+
+
+def test_pages_log_no_errors(base, browser):
+    for path in ("/en/feeds/", "/ar/feeds/", "/status/es", "/en/feeds/all.rss"):
+        browser.get(base + path)
+        severe = [
+            e
+            for e in browser.get_log("browser")
+            if e["level"] == "SEVERE" and "favicon" not in e["message"]
+        ]
+        assert not severe, (path, severe)
