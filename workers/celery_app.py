@@ -15,8 +15,8 @@ RabbitMQ (`amqp://…`).
 from __future__ import annotations
 
 import os
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from celery import Celery
 from celery.beat import PersistentScheduler
