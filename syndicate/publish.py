@@ -103,6 +103,10 @@ class UnsafePath(ValueError):
     pass
 
 
+# (story_id, lang) -> (its story's version, the item): see Store.load_items
+ItemCache = dict[tuple[str, str], tuple[str, FeedItem]]
+
+
 def safe_join(root: Path, relative: str) -> Path:
     """``root/relative``, refusing anything that would land outside ``root``."""
     rel = PurePosixPath(relative)
@@ -287,7 +291,7 @@ class Publisher:
             # indexes and directories last: they list what this publish has just written
             ordered = sorted(keys, key=lambda k: (k.kind in ("index", "directory"), k))
             result.keys = len(ordered)
-            cache: dict[tuple[str, str], FeedItem] = {}
+            cache: ItemCache = {}
             with progress(ordered) as bar:
                 for key in bar:
                     try:
@@ -361,7 +365,7 @@ class Publisher:
         self,
         key: OutputKey,
         now: datetime,
-        cache: dict[tuple[str, str], FeedItem],
+        cache: ItemCache,
         result: PublishResult,
         verify: bool,
         *,
@@ -462,7 +466,7 @@ class Publisher:
         s: Session,
         key: OutputKey,
         now: datetime,
-        cache: dict[tuple[str, str], FeedItem],
+        cache: ItemCache,
     ) -> list[Rendered] | None:
         """The files of a key, or None when the output no longer exists."""
         if key.kind == "index":
@@ -502,7 +506,7 @@ class Publisher:
         return self._render_feed(s, key, now, cache)
 
     def _render_feed(
-        self, s: Session, key: OutputKey, now: datetime, cache: dict[tuple[str, str], FeedItem]
+        self, s: Session, key: OutputKey, now: datetime, cache: ItemCache
     ) -> list[Rendered] | None:
         settings = self.settings
         tax = settings.taxonomy

@@ -280,6 +280,7 @@ class Store:
             return None
 
         before = self._variant_states(session, rec.id) if story is not None else {}
+        moved = story is not None and story.section_key != rec.section
         if story is None:
             session.add(
                 Story(id=rec.id, section_key=rec.section, content_hash=story_hash, modified_at=now)
@@ -322,6 +323,16 @@ class Store:
             after[v.lang] = self._write_variant(
                 session, rec, v, variant_hashes[v.lang], now, exists=v.lang in old_hashes
             )
+        if moved:  # the section is in the article URL: the variants not rewritten move too
+            rewritten = {v.lang for v in changed}
+            for row in session.scalars(select(Variant).where(Variant.story_id == rec.id)):
+                if row.lang in rewritten or row.url_override or row.lang not in after:
+                    continue
+                url = plan.article_url(self.settings, row.lang, rec.section, row.slug)
+                if url != row.url:
+                    row.url = url
+                    row.modified_at = now
+                    after[row.lang] = replace(after[row.lang], url=url)
 
         touched = set(after) if story_changed else {v.lang for v in changed}
         keys: set[OutputKey] = set()
@@ -348,6 +359,21 @@ class Store:
             for lang, state in after.items():
                 if lang not in touched and state.visible:
                     keys |= plan.keys_for_variant(self.settings, state.scopes)
+        keys |= self._partitions(before, after)
+        return keys
+
+    def _partitions(self, *states: dict[str, _VariantState]) -> set[OutputKey]:
+        """The sitemap partitions of every variant of a written story, whatever its status.
+
+        A partition's index <lastmod> (sitemap_changed) is the latest write to any variant
+        of its stories, so every write to a story makes all of them due; an unchanged file
+        keeps its bytes, and only its index entry moves."""
+        keys: set[OutputKey] = set()
+        for by_lang in states:
+            for lang, state in by_lang.items():
+                if state.published_at is not None and lang in self.settings.languages:
+                    period = plan.period_of(self.settings, state.published_at)
+                    keys.add(plan.sitemap(lang, period))
         return keys
 
     def _write_variant(
@@ -492,19 +518,22 @@ class Store:
         states = self._variant_states(session, story_id)
         if not states:
             return None
+        if all(state.status == "retracted" for state in states.values()):
+            return False  # already: a retried DELETE changes nothing
         keys: set[OutputKey] = set()
         for lang, state in states.items():
             if state.visible:
                 keys |= plan.keys_for_variant(self.settings, state.scopes)
                 if state.live(now):
                     keys.add(plan.ping(lang, state.url))
+        keys |= self._partitions(states)
         session.execute(
             update(Variant)
             .where(Variant.story_id == story_id)
             .values(status="retracted", content_hash="", modified_at=now)
         )
         self.mark_dirty(session, keys, now)
-        return bool(keys)
+        return True
 
     def withdraw_breaking(self, session: Session, item_id: str, now: datetime) -> bool | None:
         row = session.get(BreakingItem, item_id)
@@ -841,13 +870,32 @@ class Store:
         session: Session,
         refs: Sequence[tuple[str, str]],
         now: datetime,
-        cache: dict[tuple[str, str], ri.FeedItem],
+        cache: dict[tuple[str, str], tuple[str, ri.FeedItem]],
     ) -> list[ri.FeedItem]:
-        """FeedItems for refs, in order; each is built once per publish and cached."""
-        missing = [r for r in refs if r not in cache]
+        """FeedItems for refs, in order. An item is built once per publish and reused by the
+        other feeds it is in while its story stays as it was: the cache holds each item with
+        its story's version (the content hashes of the story and of all its variants), checked
+        in the caller's transaction. A writer can commit between two feeds of one publish; an
+        item cached before that must not go into a feed rendered after it."""
+        versions = self.story_versions(session, sorted({sid for sid, _ in refs}))
+        missing = [r for r in refs if r not in cache or cache[r][0] != versions.get(r[0])]
         for chunk in _chunks(missing, 400):
-            cache.update(self._build_items(session, chunk, now))
-        return [cache[r] for r in refs if r in cache]
+            for ref, item in self._build_items(session, chunk, now).items():
+                cache[ref] = (versions.get(ref[0], ""), item)
+        return [cache[r][1] for r in refs if r in cache]
+
+    def story_versions(self, session: Session, story_ids: Sequence[str]) -> dict[str, str]:
+        """A string that changes whenever a story or any of its variants is written."""
+        parts: dict[str, list[str]] = {}
+        for chunk in _chunks(list(story_ids), 500):
+            for sid, story_hash, lang, variant_hash in session.execute(
+                select(Story.id, Story.content_hash, Variant.lang, Variant.content_hash)
+                .join(Variant, Variant.story_id == Story.id)
+                .where(Story.id.in_(chunk))
+                .order_by(Story.id, Variant.lang)
+            ):
+                parts.setdefault(sid, [story_hash]).append(f"{lang}:{variant_hash}")
+        return {sid: "|".join(p) for sid, p in parts.items()}
 
     def _build_items(
         self, session: Session, refs: Sequence[tuple[str, str]], now: datetime

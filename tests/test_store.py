@@ -97,7 +97,8 @@ def test_later_object_wins_and_untouched_variants_stay(store):
         rows = {v.lang: v for v in s.scalars(select(Variant))}
         assert rows["en"].title == "Second"
         assert rows["ar"].title == "عربي"  # a story object upserts its variants by language
-        assert rows["ar"].url.startswith("http://127.0.0.1:8000/ar/politics/")  # url fixed at write
+        # FORMAT.md: the URL is built from the section and the slug, so it follows the move
+        assert rows["ar"].url.startswith("http://127.0.0.1:8000/ar/economy/")
         tag_ids = set(s.scalars(select(VariantTag.tag_id)))
         assert {s.get(Tag, i).slug for i in tag_ids} == {"new"}
 
@@ -135,6 +136,26 @@ def test_a_move_dirties_old_and_new_feeds_and_translations(store):
         "feed:es:section:sports",
     ):
         assert k in keys
+
+
+def test_a_move_to_another_section_moves_every_article_url(store):
+    variants = {
+        "en": variant("A", slug="a"),
+        "es": variant("B", slug="b"),
+        "ar": variant("C", slug="c", url="https://elsewhere.example/c"),  # its own URL stays
+    }
+    load(store, [story("st-1", variants=variants)])
+    # the CMS moves the story and edits the English title only
+    moved = dict(variants, en=variant("A2", slug="a"))
+    load(store, [story("st-1", section="sports", variants=moved)])
+    with store.session() as s:
+        urls = dict(s.execute(select(Variant.lang, Variant.url)).all())
+    assert urls["en"].endswith("/en/sports/a") and urls["es"].endswith("/es/sports/b")
+    assert urls["ar"] == "https://elsewhere.example/c"
+    # and readers are told: the old URLs leave the sitemaps, translations relink
+    keys = outbox_keys(store)
+    assert any(k.startswith("ping:es:") and k.endswith("/es/politics/b") for k in keys)
+    assert any(k.startswith("ping:es:") and k.endswith("/es/sports/b") for k in keys)
 
 
 def test_a_new_translation_dirties_its_siblings(store):

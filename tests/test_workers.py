@@ -601,7 +601,22 @@ def test_two_workers_and_many_random_changes_end_where_a_fresh_publish_does(
 
         ours, theirs = files(s.out), files(fresh)
         assert ours.keys() == theirs.keys()
-        assert [p for p in ours if ours[p] != theirs[p]] == []
+        differing = [p for p in ours if ours[p] != theirs[p]]
+        if differing:
+            import difflib
+
+            first = differing[0]
+            diff = "\n".join(
+                difflib.unified_diff(
+                    theirs[first].decode(errors="replace").splitlines(),
+                    ours[first].decode(errors="replace").splitlines(),
+                    "fresh publish",
+                    "workers",
+                    lineterm="",
+                    n=1,
+                )
+            )
+            pytest.fail(f"{len(differing)} files differ, first {first}:\n{diff[:3000]}")
         worked = {
             f.name
             for f in tmp_path.glob("worker-*.log")
