@@ -257,8 +257,51 @@ def _import_stream(
 
     with _progress([], size, f"importing {name}") as bar:
         session = store.session()
+
+        def count(record: Any, changed: bool) -> None:
+            breaking = isinstance(record, BreakingIn)
+            if changed:
+                counts.changed_ids.add(record.id)
+                if breaking:
+                    counts.breaking_changed += 1
+                else:
+                    counts.stories_changed += 1
+            elif breaking:
+                counts.breaking_unchanged += 1
+            else:
+                counts.stories_unchanged += 1
+
+        def one_by_one(batch: list[tuple[int, Any]]) -> None:
+            for number, record in batch:
+                try:
+                    with session.begin_nested():
+                        changed = store.apply(session, record, now)
+                except Exception as e:  # a database refusal costs this record only
+                    store.forget_caches()
+                    log.exception("record not stored", extra={"fields": {"line": number}})
+                    report(
+                        f"{name}:{number}",
+                        RecordError(getattr(record, "id", "-"), [("-", f"not stored: {e}")]),
+                    )
+                    continue
+                count(record, changed)
+
+        def flush(batch: list[tuple[int, Any]]) -> None:
+            """Apply a batch together; if the database refuses any of it, one by one."""
+            try:
+                with session.begin_nested():
+                    changed = store.apply_many(session, [r for _n, r in batch], now)
+            except Exception:
+                store.forget_caches()
+                one_by_one(batch)
+            else:
+                for (_n, record), did in zip(batch, changed, strict=True):
+                    count(record, did)
+            session.commit()
+            store.begin_write(session)
+
         try:
-            pending = 0
+            batch: list[tuple[int, Any]] = []
             store.begin_write(session)
             last = 0
             for line in lines:
@@ -269,35 +312,13 @@ def _import_stream(
                 if line.error is not None:
                     report(f"{name}:{line.number}", line.error)
                     continue
-                record = line.record
-                assert record is not None
-                try:
-                    with session.begin_nested():
-                        changed = store.apply(session, record, now)
-                except Exception as e:  # a database refusal costs this record only
-                    store.forget_caches()
-                    log.exception("record not stored", extra={"fields": {"line": line.number}})
-                    report(
-                        f"{name}:{line.number}",
-                        RecordError(getattr(record, "id", "-"), [("-", f"not stored: {e}")]),
-                    )
-                    continue
-                breaking = isinstance(record, BreakingIn)
-                if changed:
-                    counts.changed_ids.add(record.id)
-                    if breaking:
-                        counts.breaking_changed += 1
-                    else:
-                        counts.stories_changed += 1
-                elif breaking:
-                    counts.breaking_unchanged += 1
-                else:
-                    counts.stories_unchanged += 1
-                pending += 1
-                if pending >= BATCH:
-                    session.commit()
-                    store.begin_write(session)
-                    pending = 0
+                assert line.record is not None
+                batch.append((line.number, line.record))
+                if len(batch) >= BATCH:
+                    flush(batch)
+                    batch = []
+            if batch:
+                flush(batch)
             flush_decode_errors()
             session.commit()
         except BaseException:

@@ -16,8 +16,9 @@ import uuid
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -132,18 +133,73 @@ def sync_taxonomy(session: Session, settings: Settings) -> None:
             session.get(Section, key).group_key = term.group  # type: ignore[union-attr]
 
 
+@lru_cache(maxsize=65536)
 def tag_slug(name: str) -> str:
     """A tag's slug; names with no letters or digits get a stable hashed one."""
     return clean.slugify(name) or "tag-" + hashlib.sha256(name.encode()).hexdigest()[:10]
 
 
+@lru_cache(maxsize=65536)
 def author_slug(name: str) -> str:
     return clean.slugify(name) or "author-" + hashlib.sha256(name.encode()).hexdigest()[:10]
+
+
+def _variant_values(v: VariantIn, url: str, content_hash: str, now: datetime) -> dict[str, Any]:
+    """A variant row's columns but its key."""
+    return {
+        "title": v.title,
+        "slug": v.slug,
+        "summary": v.summary,
+        "body_html": v.body_html,
+        "source": v.source,
+        "status": v.status,
+        "published_at": v.published_at,
+        "updated_at": v.updated_at,
+        "url": url,
+        "url_override": v.url is not None,
+        "content_hash": content_hash,
+        "modified_at": now,
+    }
+
+
+def _plain(record: Any) -> dict[str, Any]:
+    """`dataclasses.asdict` for our flat input records (one level of nested dataclasses),
+    without its deep copies: the same JSON, so the same content hash, several times faster."""
+    out = dict(record.__dict__)
+    for k, v in out.items():
+        if is_dataclass(v):
+            out[k] = dict(v.__dict__)
+    return out
 
 
 def _hash(value: Any) -> str:
     blob = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _linked(
+    story_id: str,
+    lang: str,
+    names: Sequence[str],
+    slug_of: Any,
+    id_of: Any,
+    column: str,
+) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+    """A variant's tags or authors: their slugs in order, each once, and the link rows."""
+    rows: dict[int, dict[str, Any]] = {}
+    slugs: list[str] = []
+    for name in names:
+        slug = slug_of(name)
+        term_id = id_of(slug, name)
+        if term_id not in rows:
+            rows[term_id] = {
+                "story_id": story_id,
+                "lang": lang,
+                column: term_id,
+                "position": len(rows),
+            }
+            slugs.append(slug)
+    return tuple(slugs), list(rows.values())
 
 
 def live(now: datetime) -> ColumnElement[bool]:
@@ -211,6 +267,155 @@ class Store:
         self.mark_dirty(session, keys, now)
         return True
 
+    def apply_many(self, session: Session, records: Sequence[Record], now: datetime) -> list[bool]:
+        """Apply records in order inside the caller's transaction; whether each changed.
+
+        New stories (the bulk of an import) are written together: one multi-row
+        INSERT per table for the whole batch and one outbox row per distinct key,
+        instead of a dozen statements per story. Stories already stored, breaking
+        items and a batch naming one story twice take `apply`, one by one.
+        """
+        ids = [r.id for r in records if isinstance(r, StoryIn)]
+        existing: set[str] = set()
+        for chunk in _chunks(ids, 500):
+            existing.update(session.scalars(select(Story.id).where(Story.id.in_(chunk))))
+        if len(set(ids)) != len(ids):
+            return [self.apply(session, r, now) for r in records]
+        fresh = [r for r in records if isinstance(r, StoryIn) and r.id not in existing]
+        keys = self._insert_new_stories(session, fresh, now)
+        fresh_ids = {r.id for r in fresh}
+        out = [
+            True if r.id in fresh_ids and isinstance(r, StoryIn) else self.apply(session, r, now)
+            for r in records
+        ]
+        self.mark_dirty(session, keys, now)
+        return out
+
+    def _insert_new_stories(
+        self, session: Session, records: Sequence[StoryIn], now: datetime
+    ) -> set[OutputKey]:
+        if not records:
+            return set()
+        rows: dict[Any, list[dict[str, Any]]] = {
+            m: []
+            for m in (
+                Story,
+                StoryRegion,
+                StoryCoverage,
+                Variant,
+                VariantTag,
+                VariantAuthor,
+                Image,
+                Video,
+            )
+        }
+        coverage: set[str] = set()
+        states: dict[str, _VariantState] = {}
+        keys: set[OutputKey] = set()
+        tag_names: dict[tuple[str, str], str] = {}  # the first spelling names a new term
+        author_names: dict[str, str] = {}
+        for r in records:
+            for v in r.variants:
+                for t in v.tags:
+                    tag_names.setdefault((v.lang, tag_slug(t)), t)
+                for a in v.authors:
+                    author_names.setdefault(author_slug(a), a)
+        tag_ids = self._term_ids_for(session, "tag", tag_names)
+        author_ids = self._term_ids_for(
+            session, "author", {("", k): n for k, n in author_names.items()}
+        )
+        for rec in records:
+            rows[Story].append(
+                {
+                    "id": rec.id,
+                    "section_key": rec.section,
+                    "content_hash": _hash([rec.section, rec.regions, rec.coverage]),
+                    "modified_at": now,
+                }
+            )
+            rows[StoryRegion] += [
+                {"story_id": rec.id, "region_key": k, "position": i}
+                for i, k in enumerate(rec.regions)
+            ]
+            rows[StoryCoverage] += [
+                {"story_id": rec.id, "coverage_key": k, "position": i}
+                for i, k in enumerate(rec.coverage)
+            ]
+            coverage.update(rec.coverage)
+            states.clear()
+            for v in rec.variants:
+                url = v.url or plan.article_url(self.settings, v.lang, rec.section, v.slug)
+                rows[Variant].append(
+                    {
+                        "story_id": rec.id,
+                        "lang": v.lang,
+                        **_variant_values(v, url, _hash(_plain(v)), now),
+                    }
+                )
+                tags = _linked(
+                    rec.id,
+                    v.lang,
+                    v.tags,
+                    tag_slug,
+                    lambda t, _n, lang=v.lang: tag_ids[(lang, t)],
+                    "tag_id",
+                )
+                authors = _linked(
+                    rec.id,
+                    v.lang,
+                    v.authors,
+                    author_slug,
+                    lambda a, _n: author_ids[("", a)],
+                    "author_id",
+                )
+                rows[VariantTag] += tags[1]
+                rows[VariantAuthor] += authors[1]
+                if v.image:
+                    rows[Image].append({"story_id": rec.id, "lang": v.lang, **v.image.__dict__})
+                if v.video:
+                    rows[Video].append({"story_id": rec.id, "lang": v.lang, **v.video.__dict__})
+                scopes = VariantScopes(
+                    v.lang,
+                    rec.section,
+                    rec.regions,
+                    rec.coverage,
+                    tags[0],
+                    authors[0],
+                    v.published_at,
+                )
+                state = _VariantState(scopes, v.status, v.published_at, url)
+                states[v.lang] = state
+                if state.visible:
+                    keys |= plan.keys_for_variant(self.settings, scopes)
+                    if state.live(now):
+                        keys.add(plan.ping(v.lang, url))
+            keys |= self._partitions(states)
+        if coverage:
+            session.execute(
+                _insert(session)(Coverage).on_conflict_do_nothing(),
+                [{"key": c} for c in sorted(coverage)],
+            )
+        for model, batch in rows.items():
+            if batch:  # Core, not the ORM's bulk path: one executemany per table
+                session.execute(insert(model.__table__), batch)
+        return keys
+
+    def _term_ids_for(
+        self, session: Session, kind: str, names: dict[tuple[str, str], str]
+    ) -> dict[tuple[str, str], int]:
+        """Ids of tags ((lang, slug) -> name) or authors (("", slug) -> name), made if new."""
+        out: dict[tuple[str, str], int] = {}
+        missing = []
+        for (lang, slug), name in names.items():
+            cached = self._term_ids.get((kind, lang, slug))
+            if cached is None:
+                missing.append((lang, slug, name))
+            else:
+                out[(lang, slug)] = cached
+        for lang, slug, name in missing:  # first uses only: each id is cached from then on
+            out[(lang, slug)] = self._term_id(session, kind, lang, slug, name)
+        return out
+
     def mark_dirty(self, session: Session, keys: Iterable[OutputKey], now: datetime) -> None:
         rows = [{"key": str(k), "created_at": now} for k in sorted(set(keys))]
         if rows:
@@ -265,7 +470,7 @@ class Store:
     def _upsert_story(self, session: Session, rec: StoryIn, now: datetime) -> set[OutputKey] | None:
         story_hash = _hash([rec.section, rec.regions, rec.coverage])
         story = session.get(Story, rec.id)
-        variant_hashes = {v.lang: _hash(asdict(v)) for v in rec.variants}
+        variant_hashes = {v.lang: _hash(_plain(v)) for v in rec.variants}
         old_hashes: dict[str, str] = {}
         if story is not None:
             old_hashes = {
@@ -387,20 +592,7 @@ class Store:
         exists: bool,
     ) -> _VariantState:
         url = v.url or plan.article_url(self.settings, v.lang, rec.section, v.slug)
-        values = {
-            "title": v.title,
-            "slug": v.slug,
-            "summary": v.summary,
-            "body_html": v.body_html,
-            "source": v.source,
-            "status": v.status,
-            "published_at": v.published_at,
-            "updated_at": v.updated_at,
-            "url": url,
-            "url_override": v.url is not None,
-            "content_hash": content_hash,
-            "modified_at": now,
-        }
+        values = _variant_values(v, url, content_hash, now)
         if exists:
             for model in (VariantTag, VariantAuthor, Image, Video):
                 session.execute(delete(model).where(model.story_id == rec.id, model.lang == v.lang))
@@ -435,22 +627,17 @@ class Store:
             if kind == "tag"
             else (VariantAuthor, "author_id", author_slug)
         )
-        rows: dict[int, dict[str, Any]] = {}
-        slugs: list[str] = []
-        for name in names:
-            slug = slug_of(name)
-            term_id = self._term_id(session, kind, lang, slug, name)
-            if term_id not in rows:
-                rows[term_id] = {
-                    "story_id": story_id,
-                    "lang": lang,
-                    column: term_id,
-                    "position": len(rows),
-                }
-                slugs.append(slug)
+        slugs, rows = _linked(
+            story_id,
+            lang,
+            names,
+            slug_of,
+            lambda slug, name: self._term_id(session, kind, lang, slug, name),
+            column,
+        )
         if rows:
-            session.execute(insert(model), list(rows.values()))
-        return tuple(slugs)
+            session.execute(insert(model), rows)
+        return slugs
 
     def _term_id(self, session: Session, kind: str, lang: str, slug: str, name: str) -> int:
         """The id of a tag (one per language) or an author (shared), made on first use."""
