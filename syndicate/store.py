@@ -412,8 +412,33 @@ class Store:
                 missing.append((lang, slug, name))
             else:
                 out[(lang, slug)] = cached
-        for lang, slug, name in missing:  # first uses only: each id is cached from then on
-            out[(lang, slug)] = self._term_id(session, kind, lang, slug, name)
+        if not missing:
+            return out
+        # first uses: create the new ones together, then read every id back in one query each
+        if kind == "tag":
+            session.execute(
+                _insert(session)(Tag).on_conflict_do_nothing(index_elements=["lang", "slug"]),
+                [{"lang": lang, "slug": slug, "name": name} for lang, slug, name in missing],
+            )
+            wanted = {(lang, slug) for lang, slug, _ in missing}
+            for chunk in _chunks(sorted({slug for _, slug in wanted}), 500):
+                for term_id, lang, slug in session.execute(
+                    select(Tag.id, Tag.lang, Tag.slug).where(Tag.slug.in_(chunk))
+                ):
+                    if (lang, slug) in wanted:
+                        out[(lang, slug)] = term_id
+        else:
+            session.execute(
+                _insert(session)(Author).on_conflict_do_nothing(index_elements=["slug"]),
+                [{"slug": slug, "name": name} for _, slug, name in missing],
+            )
+            for chunk in _chunks(sorted({slug for _, slug, _ in missing}), 500):
+                for term_id, slug in session.execute(
+                    select(Author.id, Author.slug).where(Author.slug.in_(chunk))
+                ):
+                    out[("", slug)] = term_id
+        for lang, slug, _ in missing:
+            self._term_ids[(kind, lang, slug)] = out[(lang, slug)]
         return out
 
     def mark_dirty(self, session: Session, keys: Iterable[OutputKey], now: datetime) -> None:
