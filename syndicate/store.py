@@ -276,11 +276,11 @@ class Store:
         items and a batch naming one story twice take `apply`, one by one.
         """
         ids = [r.id for r in records if isinstance(r, StoryIn)]
+        if len(set(ids)) != len(ids):
+            return [self.apply(session, r, now) for r in records]
         existing: set[str] = set()
         for chunk in _chunks(ids, 500):
             existing.update(session.scalars(select(Story.id).where(Story.id.in_(chunk))))
-        if len(set(ids)) != len(ids):
-            return [self.apply(session, r, now) for r in records]
         fresh = [r for r in records if isinstance(r, StoryIn) and r.id not in existing]
         keys = self._insert_new_stories(session, fresh, now)
         fresh_ids = {r.id for r in fresh}

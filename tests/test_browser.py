@@ -2,7 +2,6 @@
 through its ChromeDriver. The app serves a published sample site on a loopback port."""
 
 import shutil
-import socket
 import threading
 import time
 from dataclasses import replace
@@ -15,18 +14,13 @@ from conftest import load, need_server, publish
 from PIL import Image
 from sample_site import NOW, objects
 
+from bench.nginx import free_port
 from syndicate.store import Store
 from syndicate.web import create_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 WIDTH, HEIGHT = 1280, 900
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
