@@ -43,6 +43,7 @@ ENV_OVERRIDES = {
     "SYNDICATE_WORKERS_COALESCE": "workers.coalesce",
     "SYNDICATE_WORKERS_QUEUE": "workers.queue",
     "SYNDICATE_WORKERS_STATE_DIR": "workers.state_dir",
+    "SYNDICATE_PUBLISH_JOBS": "publish.jobs",
 }
 
 
@@ -162,6 +163,17 @@ CACHE_CLASSES = ("default", "breaking", "feed", "sitemap", "news", "index", "pag
 
 
 @dataclass(frozen=True)
+class PublishSettings:
+    # processes a big publish renders in (0: one per core); the parent process is one of them
+    jobs: int = 0
+    parallel_min: int = 200  # fewer outputs than this render in the calling process
+
+    @property
+    def processes(self) -> int:
+        return self.jobs or os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
 class HttpSettings:
     """The built-in server: request limits and the Cache-Control of each class of output."""
 
@@ -200,6 +212,7 @@ class Settings:
     workers: WorkerSettings = field(default_factory=WorkerSettings)
     notify: NotifySettings = field(default_factory=NotifySettings)
     http: HttpSettings = field(default_factory=HttpSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
 
     def language(self, code: str) -> Language:
         return self.languages[code]
@@ -266,6 +279,7 @@ def parse(raw: Mapping[str, Any], *, source: str, base_dir: Path) -> Settings:
     workers = _workers(r, r.table(raw, "workers"))
     notify = _notify(r, r.table(raw, "notify"))
     http = _http(r, r.table(raw, "http"))
+    publish = _publish(r, r.table(raw, "publish"))
     return Settings(
         source=source,
         site_id=site_id,
@@ -280,6 +294,7 @@ def parse(raw: Mapping[str, Any], *, source: str, base_dir: Path) -> Settings:
         workers=workers,
         notify=notify,
         http=http,
+        publish=publish,
     )
 
 
@@ -479,6 +494,16 @@ def _workers(r: _Reader, raw: Mapping[str, Any]) -> WorkerSettings:
         state_dir=Path(r.string(raw, "state_dir", where="workers", default=""))
         if raw.get("state_dir")
         else None,
+    )
+
+
+def _publish(r: _Reader, raw: Mapping[str, Any]) -> PublishSettings:
+    jobs = raw.get("jobs", 0)
+    if isinstance(jobs, str) and jobs.strip() in ("0", "auto"):
+        jobs = 0
+    return PublishSettings(
+        jobs=0 if jobs == 0 else r.positive_int(raw, "jobs", where="publish", default=0),
+        parallel_min=r.positive_int(raw, "parallel_min", where="publish", default=200),
     )
 
 

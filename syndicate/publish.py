@@ -11,22 +11,24 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from syndicate import i18n, plan
+from syndicate import i18n, logs, plan
 from syndicate.config import Settings
 from syndicate.i18n import _
 from syndicate.model import Gone, Output, PublishLog
@@ -42,7 +44,7 @@ from syndicate.render.items import (
     IndexEntry,
     SitemapEntry,
 )
-from syndicate.store import Store, feed_guid
+from syndicate.store import Bounded, Store, feed_guid
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +106,18 @@ class UnsafePath(ValueError):
 
 
 # (story_id, lang) -> (its story's version, the item): see Store.load_items
-ItemCache = dict[tuple[str, str], tuple[str, FeedItem]]
+ItemCache = Bounded[tuple[str, str], tuple[str, FeedItem]]
+ITEMS_CACHED = 10_000  # per process: enough for the feeds of a language at a time
+
+
+@dataclass
+class _Caches:
+    """What one publish computes once per story and reuses in every output it is in."""
+
+    items: ItemCache = field(default_factory=lambda: Bounded(ITEMS_CACHED))
+    fragments: render_feeds.Fragments = field(
+        default_factory=lambda: render_feeds.Fragments(3 * ITEMS_CACHED // 2)
+    )
 
 
 def safe_join(root: Path, relative: str) -> Path:
@@ -165,6 +178,15 @@ class PublishResult:
     leftover: list[str] = field(default_factory=list)  # keys another worker was rendering
     pings: list[str] = field(default_factory=list)  # article URLs that changed (IndexNow)
     feeds_changed: list[str] = field(default_factory=list)  # URLs of feeds written (WebSub)
+
+    def merge(self, other: PublishResult) -> None:
+        """Add what another process rendered of the same publish."""
+        self.written += other.written
+        self.unchanged += other.unchanged
+        self.removed += other.removed
+        self.failed += other.failed
+        self.leftover += other.leftover
+        self.feeds_changed += other.feeds_changed
 
     def summary(self) -> str:
         failed = f", {len(self.failed)} FAILED" if self.failed else ""
@@ -291,17 +313,7 @@ class Publisher:
             # indexes and directories last: they list what this publish has just written
             ordered = sorted(keys, key=lambda k: (k.kind in ("index", "directory"), k))
             result.keys = len(ordered)
-            cache: ItemCache = {}
-            with progress(ordered) as bar:
-                for key in bar:
-                    try:
-                        if not self._publish_key(key, now, cache, result, verify, wait=result.full):
-                            result.leftover.append(str(key))
-                    except (UnsafePath, DBAPIError):  # refusals and the database's own: fail loudly
-                        raise
-                    except Exception:  # a poison input costs its own output, not the queue
-                        log.exception("render failed", extra={"fields": {"key": str(key)}})
-                        result.failed.append(str(key))
+            self._render_keys(ordered, now, result, verify, progress)
             settle = claim if store.concurrent else store.session()
             # An idle tick (nothing claimed, nothing due) writes nothing, but once a minute its
             # log row, the workers' heartbeat: a write every tick would contend, on SQLite,
@@ -361,11 +373,90 @@ class Publisher:
         )
         return result
 
+    def _render_keys(
+        self,
+        keys: list[OutputKey],
+        now: datetime,
+        result: PublishResult,
+        verify: bool,
+        progress: Progress,
+    ) -> None:
+        """Render keys here, or a big publish's across processes (indexes last, here)."""
+        wait = result.full
+        cache = _Caches()
+        jobs = self.settings.publish.processes
+        first = [k for k in keys if k.kind not in LAST]
+        last = [k for k in keys if k.kind in LAST]
+        with progress(keys) as bar:
+            ticks = iter(bar)
+            pool = None
+            if jobs > 1 and len(first) >= self.settings.publish.parallel_min:
+                pool = self._pool(jobs)
+            if pool is None:
+                self._publish_keys(first, now, cache, result, verify, wait, ticks)
+            else:
+                with pool:
+                    size = max(8, min(64, len(first) // (jobs * 8) or 1))
+                    chunks = [first[i : i + size] for i in range(0, len(first), size)]
+                    futures = {
+                        pool.submit(_render_chunk, [str(k) for k in c], now, verify, wait): c
+                        for c in chunks
+                    }
+                    for done in as_completed(futures):
+                        part = done.result()
+                        result.merge(part)
+                        for _ in futures[done]:
+                            next(ticks, None)
+            self._publish_keys(last, now, cache, result, verify, wait, ticks)
+
+    def _pool(self, jobs: int) -> ProcessPoolExecutor | None:
+        """Processes that render with their own connections, or None where there can be none
+        (an in-memory database; a daemonic process, which may not have children)."""
+        url = make_url(self.settings.database_url)
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            return None
+        if multiprocessing.current_process().daemon:
+            return None
+        root = logging.getLogger()
+        fmt = (
+            "json"
+            if any(isinstance(h.formatter, logs.JSONFormatter) for h in root.handlers)
+            else "text"
+        )
+        return ProcessPoolExecutor(
+            jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_renderer,
+            initargs=(self.settings, str(self.root), fmt, root.level),
+        )
+
+    def _publish_keys(
+        self,
+        keys: Iterable[OutputKey],
+        now: datetime,
+        cache: _Caches,
+        result: PublishResult,
+        verify: bool,
+        wait: bool,
+        ticks: Iterator[Any] | None = None,
+    ) -> None:
+        for key in keys:
+            try:
+                if not self._publish_key(key, now, cache, result, verify, wait=wait):
+                    result.leftover.append(str(key))
+            except (UnsafePath, DBAPIError):  # refusals and the database's own: fail loudly
+                raise
+            except Exception:  # a poison input costs its own output, not the queue
+                log.exception("render failed", extra={"fields": {"key": str(key)}})
+                result.failed.append(str(key))
+            if ticks is not None:
+                next(ticks, None)
+
     def _publish_key(
         self,
         key: OutputKey,
         now: datetime,
-        cache: ItemCache,
+        cache: _Caches,
         result: PublishResult,
         verify: bool,
         *,
@@ -466,7 +557,7 @@ class Publisher:
         s: Session,
         key: OutputKey,
         now: datetime,
-        cache: ItemCache,
+        cache: _Caches,
     ) -> list[Rendered] | None:
         """The files of a key, or None when the output no longer exists."""
         if key.kind == "index":
@@ -506,7 +597,7 @@ class Publisher:
         return self._render_feed(s, key, now, cache)
 
     def _render_feed(
-        self, s: Session, key: OutputKey, now: datetime, cache: ItemCache
+        self, s: Session, key: OutputKey, now: datetime, cache: _Caches
     ) -> list[Rendered] | None:
         settings = self.settings
         tax = settings.taxonomy
@@ -528,11 +619,16 @@ class Publisher:
             refs = self.store.feed_refs(s, key, now, settings.feeds.items)
             if not refs and key.scope in plan.CONTENT_SCOPES:
                 return None
-            items = self.store.load_items(s, refs, now, cache)
+            items = self.store.load_items(s, refs, now, cache.items)
             name = self._subject(s, key)
         meta = self._meta(key, name, items)
         return [
-            Rendered(f, render_feeds.RENDERERS[f.format](meta, items), len(items), meta.updated)
+            Rendered(
+                f,
+                render_feeds.RENDERERS[f.format](meta, items, cache.fragments),
+                len(items),
+                meta.updated,
+            )
             for f in plan.files(settings, key)
         ]
 
@@ -776,6 +872,29 @@ class Publisher:
         except FileNotFoundError:
             pass
         write_atomic(target, blob)
+
+
+# Rendered after every other output of a publish, in the calling process: they list
+# what the others have just written.
+LAST = frozenset({"index", "directory"})
+
+# One per rendering process: its publisher (own engine) and its per-story caches,
+# kept across the chunks it is given.
+_renderer: tuple[Publisher, _Caches] | None = None
+
+
+def _init_renderer(settings: Settings, root: str, log_format: str, log_level: int) -> None:
+    global _renderer
+    logs.setup(log_format, log_level)
+    _renderer = (Publisher(Store(settings), Path(root)), _Caches())
+
+
+def _render_chunk(keys: list[str], now: datetime, verify: bool, wait: bool) -> PublishResult:
+    assert _renderer is not None, "_init_renderer runs first"
+    publisher, cache = _renderer
+    result = PublishResult()
+    publisher._publish_keys([OutputKey.parse(k) for k in keys], now, cache, result, verify, wait)
+    return result
 
 
 def _file_sha256(path: Path) -> str | None:

@@ -14,13 +14,14 @@ import logging
 import secrets
 import uuid
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -200,6 +201,25 @@ def _linked(
             }
             slugs.append(slug)
     return tuple(slugs), list(rows.values())
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Bounded(OrderedDict[K, V]):
+    """A dict that forgets its least recently written entries past ``limit``: the
+    per-story caches of a publish stay the same size whatever the archive's."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key: K, value: V) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.limit:
+            self.popitem(last=False)
 
 
 def live(now: datetime) -> ColumnElement[bool]:
@@ -1082,7 +1102,7 @@ class Store:
         session: Session,
         refs: Sequence[tuple[str, str]],
         now: datetime,
-        cache: dict[tuple[str, str], tuple[str, ri.FeedItem]],
+        cache: MutableMapping[tuple[str, str], tuple[str, ri.FeedItem]],
     ) -> list[ri.FeedItem]:
         """FeedItems for refs, in order. An item is built once per publish and reused by the
         other feeds it is in while its story stays as it was: the cache holds each item with
@@ -1091,10 +1111,13 @@ class Store:
         item cached before that must not go into a feed rendered after it."""
         versions = self.story_versions(session, sorted({sid for sid, _ in refs}))
         missing = [r for r in refs if r not in cache or cache[r][0] != versions.get(r[0])]
+        built: dict[tuple[str, str], ri.FeedItem] = {}
         for chunk in _chunks(missing, 400):
             for ref, item in self._build_items(session, chunk, now).items():
                 cache[ref] = (versions.get(ref[0], ""), item)
-        return [cache[r][1] for r in refs if r in cache]
+                built[ref] = item
+        # (from `built` too: a bounded cache may already have let go of an early one)
+        return [built[r] if r in built else cache[r][1] for r in refs if r in built or r in cache]
 
     def story_versions(self, session: Session, story_ids: Sequence[str]) -> dict[str, str]:
         """A string that changes whenever a story or any of its variants is written."""
