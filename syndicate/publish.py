@@ -16,8 +16,10 @@ import os
 import tempfile
 import time
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent import futures
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -391,22 +393,38 @@ class Publisher:
             ticks = iter(bar)
             pool = None
             if jobs > 1 and len(first) >= self.settings.publish.parallel_min:
-                pool = self._pool(jobs)
+                pool = self._pool(jobs - 1)  # this process is the last of the jobs
             if pool is None:
                 self._publish_keys(first, now, cache, result, verify, wait, ticks)
             else:
                 with pool:
                     size = max(8, min(64, len(first) // (jobs * 8) or 1))
-                    chunks = [first[i : i + size] for i in range(0, len(first), size)]
-                    futures = {
-                        pool.submit(_render_chunk, [str(k) for k in c], now, verify, wait): c
-                        for c in chunks
-                    }
-                    for done in as_completed(futures):
-                        part = done.result()
-                        result.merge(part)
-                        for _ in futures[done]:
-                            next(ticks, None)
+                    chunks = deque(first[i : i + size] for i in range(0, len(first), size))
+                    running: dict[Future[PublishResult], list[OutputKey]] = {}
+
+                    def collect(block: bool) -> None:
+                        done, _ = futures.wait(
+                            list(running),
+                            timeout=None if block else 0,
+                            return_when=futures.FIRST_COMPLETED,
+                        )
+                        for future in done:
+                            result.merge(future.result())
+                            for _ in running.pop(future):
+                                next(ticks, None)
+
+                    while chunks:
+                        while chunks and len(running) < 2 * (jobs - 1):
+                            c = chunks.popleft()
+                            args = ([str(k) for k in c], now, verify, wait)
+                            running[pool.submit(_render_chunk, *args)] = c
+                        if chunks:  # the others are busy: render a chunk here meanwhile
+                            self._publish_keys(
+                                chunks.popleft(), now, cache, result, verify, wait, ticks
+                            )
+                        collect(block=False)
+                    while running:
+                        collect(block=True)
             self._publish_keys(last, now, cache, result, verify, wait, ticks)
 
     def _pool(self, jobs: int) -> ProcessPoolExecutor | None:
