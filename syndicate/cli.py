@@ -348,6 +348,19 @@ def _import_stream(
     is_flag=True,
     help="Hash the files on disk instead of trusting the manifest; rewrite any that drifted.",
 )
+@click.option(
+    "--queue",
+    is_flag=True,
+    help="With --all: put every output in the outbox for the workers (on every machine) to "
+    "render, a batch each, instead of rendering here.",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Claim N dirty outputs at a time until none is left: publishers running side by "
+    "side (PostgreSQL) share the work.",
+)
 @click.option("--now", "now_text", metavar="T", help=NOW_HELP)
 @click.pass_obj
 def publish(
@@ -356,10 +369,12 @@ def publish(
     out_dir: str | None,
     only: str | None,
     verify: bool,
+    queue: bool,
+    batch: int | None,
     now_text: str | None,
 ) -> None:
     """Render changed outputs (or all of them) into the output directory."""
-    from syndicate.publish import Publisher
+    from syndicate.publish import Publisher, PublishResult
 
     store = _open_store(ctx)
     now = _now(now_text)
@@ -371,13 +386,44 @@ def publish(
 
     if only and not full:
         raise click.UsageError("--only needs --all")
+    if queue:
+        if not full or only or verify or batch:
+            raise click.UsageError("--queue goes with --all alone")
+        count = publisher.enqueue_all(now)
+        drains = _nudge_drains(store, -(-count // store.settings.publish.batch))
+        click.echo(f"queued {count} outputs for the workers ({drains} drains asked)", err=True)
+        return
+    if batch and full:
+        raise click.UsageError("--batch shares the outbox; --all renders everything here")
     kinds = None if only is None else ONLY[only]
-    result = publisher.publish(now, full=full, only=kinds, verify=verify, progress=progress)
-    click.echo(f"published to {publisher.root}: {result.summary()}", err=True)
-    if result.failed:
-        for key in result.failed:
+    total = PublishResult()
+    while True:
+        result = publisher.publish(
+            now, full=full, only=kinds, verify=verify, progress=progress, batch=batch
+        )
+        total.merge(result)
+        total.keys += result.keys
+        total.seconds += result.seconds
+        if not result.more:
+            break
+    click.echo(f"published to {publisher.target.describe()}: {total.summary()}", err=True)
+    if total.failed:
+        for key in total.failed:
             click.echo(f"failed: {key} (left dirty; see the log above)", err=True)
         sys.exit(1)
+
+
+def _nudge_drains(store: Any, count: int) -> int:
+    """Ask for ``count`` drains at once, for every worker to take a share; 0 without a broker."""
+    from workers.tasks import drain
+
+    try:
+        for _ in range(count):
+            drain.apply_async(retry=False)
+    except Exception as e:  # the outbox holds the work; the periodic tick will start it
+        click.echo(f"warning: could not reach the broker ({e}); the workers' tick will", err=True)
+        return 0
+    return count
 
 
 @main.command()

@@ -44,6 +44,9 @@ ENV_OVERRIDES = {
     "SYNDICATE_WORKERS_QUEUE": "workers.queue",
     "SYNDICATE_WORKERS_STATE_DIR": "workers.state_dir",
     "SYNDICATE_PUBLISH_JOBS": "publish.jobs",
+    "SYNDICATE_OUTPUT_URL": "output_url",
+    "SYNDICATE_S3_ENDPOINT_URL": "s3.endpoint_url",
+    "SYNDICATE_S3_REGION": "s3.region",
 }
 
 
@@ -163,10 +166,17 @@ CACHE_CLASSES = ("default", "breaking", "feed", "sitemap", "news", "index", "pag
 
 
 @dataclass(frozen=True)
+class S3Settings:
+    endpoint_url: str | None = None  # an S3-compatible store's API (MinIO, R2...); None: AWS
+    region: str | None = None
+
+
+@dataclass(frozen=True)
 class PublishSettings:
     # processes a big publish renders in (0: one per core); the parent process is one of them
     jobs: int = 0
     parallel_min: int = 200  # fewer outputs than this render in the calling process
+    batch: int = 500  # outbox rows a worker's drain claims at a time (workers share the rest)
 
     @property
     def processes(self) -> int:
@@ -213,6 +223,9 @@ class Settings:
     notify: NotifySettings = field(default_factory=NotifySettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
+    # where published files go when not output_dir: s3://BUCKET/PREFIX (see targets.py)
+    output_url: str = ""
+    s3: S3Settings = field(default_factory=S3Settings)
 
     def language(self, code: str) -> Language:
         return self.languages[code]
@@ -280,6 +293,16 @@ def parse(raw: Mapping[str, Any], *, source: str, base_dir: Path) -> Settings:
     notify = _notify(r, r.table(raw, "notify"))
     http = _http(r, r.table(raw, "http"))
     publish = _publish(r, r.table(raw, "publish"))
+    output_url = r.string(raw, "output_url", default="")
+    if output_url and not re.match(r"^(s3://[^/\s]+(/\S*)?|file:///\S*)$", output_url):
+        raise ConfigError(
+            f"{r.source}: output_url: s3://BUCKET/PREFIX or file:///DIR, got {output_url!r}"
+        )
+    s3_raw = r.table(raw, "s3")
+    s3 = S3Settings(
+        endpoint_url=r.string(s3_raw, "endpoint_url", where="s3", default="") or None,
+        region=r.string(s3_raw, "region", where="s3", default="") or None,
+    )
     return Settings(
         source=source,
         site_id=site_id,
@@ -295,6 +318,8 @@ def parse(raw: Mapping[str, Any], *, source: str, base_dir: Path) -> Settings:
         notify=notify,
         http=http,
         publish=publish,
+        output_url=output_url,
+        s3=s3,
     )
 
 
@@ -504,6 +529,7 @@ def _publish(r: _Reader, raw: Mapping[str, Any]) -> PublishSettings:
     return PublishSettings(
         jobs=0 if jobs == 0 else r.positive_int(raw, "jobs", where="publish", default=0),
         parallel_min=r.positive_int(raw, "parallel_min", where="publish", default=200),
+        batch=r.positive_int(raw, "batch", where="publish", default=500),
     )
 
 

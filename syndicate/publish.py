@@ -12,8 +12,6 @@ import hashlib
 import json
 import logging
 import multiprocessing
-import os
-import tempfile
 import time
 import zlib
 from collections import deque
@@ -23,17 +21,17 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, make_url, select
+from sqlalchemy import func, insert, make_url, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from syndicate import i18n, logs, plan
 from syndicate.config import Settings
 from syndicate.i18n import _
-from syndicate.model import Gone, Output, PublishLog
+from syndicate.model import Gone, Outbox, Output, PublishLog
 from syndicate.plan import OutputKey
 from syndicate.render import feeds as render_feeds
 from syndicate.render import pages
@@ -47,6 +45,8 @@ from syndicate.render.items import (
     SitemapEntry,
 )
 from syndicate.store import Bounded, Store, feed_guid
+from syndicate.targets import LocalTarget, Target, UnsafePath
+from syndicate.targets import for_settings as target_for
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +103,6 @@ DIRECTORY_GROUPS = (
 IDLE_HEARTBEAT = timedelta(seconds=60)  # how often an idle publish still logs itself
 
 
-class UnsafePath(ValueError):
-    pass
-
-
 # (story_id, lang) -> (its story's version, the item): see Store.load_items
 ItemCache = Bounded[tuple[str, str], tuple[str, FeedItem]]
 ITEMS_CACHED = 10_000  # per process: enough for the feeds of a language at a time
@@ -120,48 +116,6 @@ class _Caches:
     fragments: render_feeds.Fragments = field(
         default_factory=lambda: render_feeds.Fragments(3 * ITEMS_CACHED // 2)
     )
-
-
-def safe_join(root: Path, relative: str) -> Path:
-    """``root/relative``, refusing anything that would land outside ``root``."""
-    rel = PurePosixPath(relative)
-    segments = relative.split("/")
-    if rel.is_absolute() or "\\" in relative or any(seg in ("", ".", "..") for seg in segments):
-        raise UnsafePath(f"refusing to write outside the output directory: {relative!r}")
-    target = root.joinpath(*rel.parts)
-    if not target.resolve().is_relative_to(root.resolve()):
-        raise UnsafePath(f"refusing to write outside the output directory: {relative!r}")
-    return target
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same directory, fsync, rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with _ignore_missing():
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)  # the rename itself survives a crash
-    finally:
-        os.close(dir_fd)
-
-
-class _ignore_missing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, typ: Any, exc: Any, tb: Any) -> bool:
-        return typ is not None and issubclass(typ, FileNotFoundError)
 
 
 def etag(sha256: str) -> str:
@@ -179,6 +133,9 @@ class PublishResult:
     failed: list[str] = field(default_factory=list)  # keys whose render raised; still dirty
     leftover: list[str] = field(default_factory=list)  # keys another worker was rendering
     pings: list[str] = field(default_factory=list)  # article URLs that changed (IndexNow)
+    more: bool = False  # a batch was claimed and more of the outbox is waiting
+    # index and directory keys that list files this publish added, changed or removed
+    follow: set[str] = field(default_factory=set)
     feeds_changed: list[str] = field(default_factory=list)  # URLs of feeds written (WebSub)
 
     def merge(self, other: PublishResult) -> None:
@@ -189,6 +146,7 @@ class PublishResult:
         self.failed += other.failed
         self.leftover += other.leftover
         self.feeds_changed += other.feeds_changed
+        self.follow |= other.follow
 
     def summary(self) -> str:
         failed = f", {len(self.failed)} FAILED" if self.failed else ""
@@ -240,10 +198,14 @@ class _Change:
 
 
 class Publisher:
-    def __init__(self, store: Store, out_dir: Path | None = None) -> None:
+    def __init__(
+        self, store: Store, out_dir: Path | None = None, target: Target | None = None
+    ) -> None:
         self.store = store
         self.settings: Settings = store.settings
-        self.root = Path(out_dir or self.settings.output_dir)
+        if target is None:
+            target = LocalTarget(Path(out_dir)) if out_dir else target_for(self.settings)
+        self.target = target
 
     def publish(
         self,
@@ -253,8 +215,13 @@ class Publisher:
         only: frozenset[str] | None = None,
         verify: bool = False,
         progress: Progress = _no_progress,
+        batch: int | None = None,
     ) -> PublishResult:
         """Render the dirty outputs, or with ``full`` every output.
+
+        ``batch`` claims at most that many outbox rows (the oldest): publishers
+        on PostgreSQL then share a big outbox (see :meth:`enqueue_all`) a batch
+        each; ``result.more`` says more is waiting.
 
         ``only`` (with ``full``) limits a rebuild to some kinds of output (e.g.
         the sitemaps); the outbox and the clock mark are then left for a
@@ -266,18 +233,35 @@ class Publisher:
             raise ValueError("only= rebuilds some kinds of output, and needs full=True")
         if self.store.concurrent:
             # PostgreSQL: publishers run side by side, each output under its own lock
-            return self._publish(now, full=full, only=only, verify=verify, progress=progress)
+            return self._publish(now, full, only, verify, progress, batch)
         with self.store.publish_lock():  # SQLite: one machine, one publisher at a time
-            return self._publish(now, full=full, only=only, verify=verify, progress=progress)
+            return self._publish(now, full, only, verify, progress, batch)
+
+    def enqueue_all(self, now: datetime) -> int:
+        """Put every output of a full publish in the outbox, for publishers to share.
+
+        Workers on any machine then drain it a batch at a time (``publish(batch=N)``),
+        each claiming rows the others have not (PostgreSQL: SKIP LOCKED). Indexes
+        and directories go last; a batch that changes what they list dirties them
+        again, so they end up listing everything.
+        """
+        store = self.store
+        with store.writing() as s:
+            keys = set(plan.fixed_keys(self.settings)) | store.content_keys(s, now)
+            keys |= store.sitemap_keys(s, now)
+            keys |= {OutputKey.parse(o.key) for o in store.outputs(s).values()}
+            ordered = sorted(keys, key=lambda k: (k.kind in LAST, k))
+            s.execute(insert(Outbox), [{"key": str(k), "created_at": now} for k in ordered])
+        return len(ordered)
 
     def _publish(
         self,
         now: datetime,
-        *,
         full: bool,
         only: frozenset[str] | None,
         verify: bool,
         progress: Progress,
+        batch: int | None,
     ) -> PublishResult:
         """Claim dirty keys, render each under its own lock and commit, then settle the outbox.
 
@@ -291,13 +275,15 @@ class Publisher:
         started = time.perf_counter()
         result = PublishResult(full=full)
         store = self.store
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.target.prepare()
         claim = store.session()
         claim.begin()
         try:
             mark = store.mark(claim)
             last_logged = claim.scalar(select(func.max(PublishLog.at)))
-            claimed = store.claim(claim)  # on PostgreSQL locked until we settle them below
+            limit = None if full or mark is None else batch
+            claimed = store.claim(claim, limit)  # on PostgreSQL locked until settled below
+            result.more = limit is not None and len(claimed) >= limit
             keys = {OutputKey.parse(k) for _id, k in claimed}
             if full or mark is None:
                 result.full = True
@@ -316,6 +302,20 @@ class Publisher:
             ordered = sorted(keys, key=lambda k: (k.kind in ("index", "directory"), k))
             result.keys = len(ordered)
             self._render_keys(ordered, now, result, verify, progress)
+            # An index or directory that lists what this publish changed, and was not rendered
+            # after it here, renders now (waiting for a publisher that has it), or, while more
+            # of a shared outbox waits, goes to its end: the last to change a listed file
+            # lists it.
+            done = {str(k) for k in ordered}
+            extra = [
+                k
+                for k in map(OutputKey.parse, sorted(result.follow - done))
+                if only is None or k.kind in only
+            ]
+            deferred = extra if result.more else []
+            if extra and not result.more:
+                self._publish_keys(extra, now, _Caches(), result, verify, wait=True)
+                result.keys += len(extra)
             settle = claim if store.concurrent else store.session()
             # An idle tick (nothing claimed, nothing due) writes nothing, but once a minute its
             # log row, the workers' heartbeat: a write every tick would contend, on SQLite,
@@ -333,6 +333,7 @@ class Publisher:
                     busy = set(result.leftover)
                     oldest = store.delete_outbox(settle, [i for i, k in claimed if k not in busy])
                     store.mark_dirty(settle, [OutputKey.parse(k) for k in result.failed], now)
+                    store.mark_dirty(settle, deferred, now)
                     store.advance_mark(settle, now)
                     ended = datetime.now(UTC)
                     store.log_publish(
@@ -445,7 +446,7 @@ class Publisher:
             jobs,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_renderer,
-            initargs=(self.settings, str(self.root), fmt, root.level),
+            initargs=(self.settings, self.target, fmt, root.level),
         )
 
     def _publish_keys(
@@ -528,14 +529,13 @@ class Publisher:
         keep = {r.file.path for r in rendered or ()}
         for path in by_key.get(str(key), ()):
             if path not in keep:
-                with _ignore_missing():
-                    os.unlink(safe_join(self.root, path))
+                self.target.delete(path)
                 result.removed.append(path)
+                self._follow(key, result, listed=True)
                 yield _Change(path, None)
         for r in rendered or ():
             f, data = r.file, r.data
             digest = hashlib.sha256(data).hexdigest()
-            target = safe_join(self.root, f.path)
             old = known.get(f.path)
             if old is not None and generation and old.generation and old.generation > generation:
                 result.unchanged += 1
@@ -552,23 +552,39 @@ class Publisher:
                 "content_updated": r.updated,
                 "generation": generation,
             }
-            on_disk = _file_sha256(target) if verify else None
+            on_disk = self.target.sha256(f.path) if verify else None
             if (
                 old is not None
                 and old.sha256 == digest
-                and _same_size(target, len(data))
+                and self.target.present(f.path, len(data))
                 and (not verify or on_disk == digest)
             ):
                 result.unchanged += 1
                 if old.content_updated != r.updated or old.items != r.items:
                     row["last_modified"] = old.last_modified
+                    self._follow(key, result, listed=False)
                     yield _Change(f.path, row)
                 continue
-            write_atomic(target, data)
+            self.target.put(
+                f.path,
+                data,
+                content_type=f.content_type,
+                cache_control=self.settings.http.cache_control_for(key.kind, key.scope),
+            )
             result.written.append(f.path)
             if key.kind == "feed":
                 result.feeds_changed.append(f.url)
+            self._follow(key, result, listed=old is None)
             yield _Change(f.path, row)
+
+    def _follow(self, key: OutputKey, result: PublishResult, *, listed: bool) -> None:
+        """Note the index or directory that lists this key's files: a sitemap's index on any
+        change (it shows their lastmod), a language's directory when a feed file comes or
+        goes (``listed``)."""
+        if key.kind in ("sitemap", "news"):
+            result.follow.add(str(plan.index(plan.host_of(self.settings, key.lang))))
+        elif key.kind == "feed" and listed:
+            result.follow.add(str(plan.directory(key.lang)))
 
     def _render(
         self,
@@ -883,13 +899,14 @@ class Publisher:
             {"version": 1, "outputs": entries, "gone": gone}, ensure_ascii=False, indent=1
         )
         blob = data.encode() + b"\n"
-        target = self.root / plan.MANIFEST
-        try:
-            if target.read_bytes() == blob:
-                return
-        except FileNotFoundError:
-            pass
-        write_atomic(target, blob)
+        if self.target.read(plan.MANIFEST) == blob:
+            return
+        self.target.put(
+            plan.MANIFEST,
+            blob,
+            content_type="application/json",
+            cache_control=self.settings.http.cache_control_for("index"),
+        )
 
 
 # Rendered after every other output of a publish, in the calling process: they list
@@ -901,10 +918,10 @@ LAST = frozenset({"index", "directory"})
 _renderer: tuple[Publisher, _Caches] | None = None
 
 
-def _init_renderer(settings: Settings, root: str, log_format: str, log_level: int) -> None:
+def _init_renderer(settings: Settings, target: Target, log_format: str, log_level: int) -> None:
     global _renderer
     logs.setup(log_format, log_level)
-    _renderer = (Publisher(Store(settings), Path(root)), _Caches())
+    _renderer = (Publisher(Store(settings), target=target), _Caches())
 
 
 def _render_chunk(keys: list[str], now: datetime, verify: bool, wait: bool) -> PublishResult:
@@ -913,17 +930,3 @@ def _render_chunk(keys: list[str], now: datetime, verify: bool, wait: bool) -> P
     result = PublishResult()
     publisher._publish_keys([OutputKey.parse(k) for k in keys], now, cache, result, verify, wait)
     return result
-
-
-def _file_sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return None
-
-
-def _same_size(path: Path, size: int) -> bool:
-    try:
-        return path.stat().st_size == size
-    except FileNotFoundError:
-        return False

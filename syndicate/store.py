@@ -27,6 +27,7 @@ from sqlalchemy import (
     ColumnElement,
     Engine,
     and_,
+    case,
     create_engine,
     delete,
     event,
@@ -848,10 +849,19 @@ class Store:
         """Whether several publishers may run at once (PostgreSQL), each key under its lock."""
         return self.engine.dialect.name == "postgresql"
 
-    def claim(self, session: Session) -> list[tuple[int, str]]:
-        """Outbox rows to publish. On PostgreSQL they stay locked (FOR UPDATE SKIP LOCKED)
-        until the claiming transaction ends, so concurrent publishers take different rows."""
-        q = select(Outbox.id, Outbox.key).order_by(Outbox.id)
+    def claim(self, session: Session, limit: int | None = None) -> list[tuple[int, str]]:
+        """Outbox rows to publish: all, or ``limit`` of them. On PostgreSQL they stay locked
+        (FOR UPDATE SKIP LOCKED) until the claiming transaction ends, so concurrent
+        publishers take different rows.
+
+        A batch takes rows by key (a big import dirties the same feeds thousands of times:
+        their rows go together, so a key renders about once, not once per batch), indexes
+        and directories last (they list what the others write)."""
+        last = case(
+            (or_(Outbox.key.startswith("index:"), Outbox.key.startswith("directory:")), 1),
+            else_=0,
+        )
+        q = select(Outbox.id, Outbox.key).order_by(last, Outbox.key, Outbox.id).limit(limit)
         if self.concurrent:
             q = q.with_for_update(skip_locked=True)
         return [(i, k) for i, k in session.execute(q)]

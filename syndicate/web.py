@@ -34,9 +34,9 @@ from syndicate.config import HttpSettings
 from syndicate.i18n import _
 from syndicate.ingest import Record, RecordError, StoryIn, parse_object, read_ndjson
 from syndicate.model import ApiKey, BreakingItem, Outbox, Output, PublishLog
-from syndicate.publish import UnsafePath, safe_join
 from syndicate.render import pages
 from syndicate.store import Store
+from syndicate.targets import UnsafePath, safe_join
 
 log = logging.getLogger(__name__)
 

@@ -137,3 +137,30 @@ def test_json_logs(env, tmp_path):
     events = [json.loads(line) for line in r.stderr.splitlines() if line.startswith("{")]
     done = [e for e in events if e["event"] == "publish"]
     assert done and done[0]["written"] > 0 and done[0]["level"] == "info"
+
+
+def test_a_queued_full_publish_is_drained_a_batch_at_a_time(env, tmp_path):
+    f = tmp_path / "in.ndjson"
+    f.write_text(
+        ndjson([story(f"st-{i}", variants={"en": variant(f"Story {i}")}) for i in range(6)])
+    )
+    env["SYNDICATE_BROKER_URL"] = "filesystem://"  # a broker with no worker: drains wait in it
+    assert run(env, "import", "--no-nudge", "--now", "2026-11-20T12:00:00Z", str(f)).returncode == 0
+    first = run(env, "publish", "--now", "2026-11-20T12:00:00Z")
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "out/en/feeds/all.rss").exists()
+    (tmp_path / "out/en/feeds/all.rss").unlink()  # a rebuild puts back what went missing
+
+    bad = run(env, "publish", "--queue")
+    assert bad.returncode == 2 and "--queue goes with --all" in bad.stderr
+    queued = run(env, "publish", "--all", "--queue", "--now", "2026-11-20T12:00:00Z")
+    assert queued.returncode == 0, queued.stderr
+    assert "queued" in queued.stderr and "outputs for the workers" in queued.stderr
+    assert not (tmp_path / "out/en/feeds/all.rss").exists()  # queued, not rendered here
+
+    drained = run(env, "publish", "--batch", "7", "--now", "2026-11-20T12:00:00Z")
+    assert drained.returncode == 0, drained.stderr
+    assert "1 written" in drained.stderr
+    assert b"Story 5" in (tmp_path / "out/en/feeds/all.rss").read_bytes()
+    again = run(env, "publish", "--batch", "7", "--now", "2026-11-20T12:00:00Z")
+    assert "0 written" in again.stderr and "(0 outputs checked" in again.stderr

@@ -9,7 +9,7 @@ from sample_site import NOW
 
 from syndicate import plan
 from syndicate.model import Output
-from syndicate.publish import Publisher, PublishResult
+from syndicate.publish import Publisher, PublishResult, _Caches
 
 pytestmark = pytest.mark.postgres
 
@@ -86,7 +86,7 @@ def test_an_older_render_never_replaces_a_newer_one(pg):
         newer = row.generation
         assert newer is not None
     publisher = Publisher(pg)
-    stale = [pub for pub in publisher._render_feed(pg.session(), key, ts(NOW), {})]
+    stale = [pub for pub in publisher._render_feed(pg.session(), key, ts(NOW), _Caches())]
     stale = [
         type(r)(r.file, r.data.replace(b"Newest", b"Oldest"), r.items, r.updated) for r in stale
     ]
@@ -106,4 +106,4 @@ def test_an_older_render_never_replaces_a_newer_one(pg):
             )
         )
     assert changes == [] and result.written == []
-    assert b"Newest" in (publisher.root / "en/feeds/all.rss").read_bytes()
+    assert b"Newest" in (publisher.target.root / "en/feeds/all.rss").read_bytes()

@@ -111,3 +111,24 @@ def test_http_settings_from_the_file_and_their_classes():
     assert s.http.cache_control_for("sitemap", "period") == "public, max-age=900"
     assert s.http.cache_control_for("directory", "feeds") == "public, max-age=60"  # default
     assert config.HttpSettings() == s.http  # the file spells out the defaults
+
+
+def test_output_url_chooses_the_target():
+    from syndicate import targets
+
+    s = config.load(
+        ROOT / "config" / "default.toml",
+        env={
+            "SYNDICATE_OUTPUT_URL": "s3://feeds/site",
+            "SYNDICATE_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+        },
+    )
+    t = targets.for_settings(s)
+    assert isinstance(t, targets.S3Target)
+    assert (t.bucket, t.prefix, t.endpoint_url) == ("feeds", "site", "http://127.0.0.1:9000")
+    assert isinstance(
+        targets.for_settings(config.load(ROOT / "config" / "default.toml", env={})),
+        targets.LocalTarget,
+    )
+    with pytest.raises(config.ConfigError, match="output_url"):
+        config.load(ROOT / "config" / "default.toml", env={"SYNDICATE_OUTPUT_URL": "ftp://x/y"})

@@ -17,7 +17,11 @@ def _connection(folder: str) -> Connection:
     return Connection(
         "filesystem://localhost/",
         transport="workers.fs_transport:Transport",
-        transport_options={"data_folder_in": folder, "data_folder_out": folder},
+        transport_options={
+            "data_folder_in": folder,
+            "data_folder_out": folder,
+            "control_folder": f"{folder}/control",
+        },
     )
 
 

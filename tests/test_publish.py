@@ -14,6 +14,7 @@ from factories import story, variant
 from sample_site import NOW, objects
 
 from syndicate import publish as pub
+from syndicate import targets
 
 
 def one_process(settings):
@@ -125,7 +126,7 @@ def test_outputs_that_no_longer_exist_are_removed(sqlite_store):
 def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path):
     target = tmp_path / "feeds" / "all.rss"
     a, b = b"A" * 200_000, b"B" * 300_000
-    pub.write_atomic(target, a)
+    targets.write_atomic(target, a)
     seen: set[bytes] = set()
     stop = threading.Event()
 
@@ -138,7 +139,7 @@ def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path):
     t = threading.Thread(target=reader)
     t.start()
     for i in range(200):
-        pub.write_atomic(target, b if i % 2 == 0 else a)
+        targets.write_atomic(target, b if i % 2 == 0 else a)
     stop.set()
     t.join()
     assert seen  # the reader really read
@@ -147,14 +148,14 @@ def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path):
 
 def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     target = tmp_path / "x.xml"
-    pub.write_atomic(target, b"old")
+    targets.write_atomic(target, b"old")
 
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pub.os, "replace", broken_replace)
+    monkeypatch.setattr(targets.os, "replace", broken_replace)
     with pytest.raises(OSError):
-        pub.write_atomic(target, b"new")
+        targets.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.xml"]
 
@@ -163,8 +164,8 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     "rel", ["../x.rss", "/etc/passwd", "en/../../x", "en//x", "en/./x", "a\\..\\b"]
 )
 def test_nothing_is_written_outside_the_output_directory(tmp_path, rel):
-    with pytest.raises(pub.UnsafePath):
-        pub.safe_join(tmp_path, rel)
+    with pytest.raises(targets.UnsafePath):
+        targets.safe_join(tmp_path, rel)
 
 
 def test_a_symlink_cannot_lead_a_write_outside(tmp_path):
@@ -173,8 +174,8 @@ def test_a_symlink_cannot_lead_a_write_outside(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "en").symlink_to(outside)
-    with pytest.raises(pub.UnsafePath):
-        pub.safe_join(out, "en/feeds/all.rss")
+    with pytest.raises(targets.UnsafePath):
+        targets.safe_join(out, "en/feeds/all.rss")
 
 
 def test_verify_repairs_drift_the_manifest_cannot_see(sqlite_store):

@@ -43,6 +43,8 @@ def broker(s: config.Settings) -> tuple[str, dict[str, object]]:
     return "filesystem://localhost/", {  # the host means nothing here; naming one quiets kombu
         "data_folder_in": str(queue),
         "data_folder_out": str(queue),
+        # its exchange table too (kombu's default is ./control, wherever the process runs)
+        "control_folder": str(queue / "control"),
         "store_processed": False,
         # it polls the folder, once a second by default: a tenth keeps change-to-file near a second
         "polling_interval": 0.1,

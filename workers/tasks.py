@@ -47,9 +47,11 @@ def _now() -> datetime:
 @app.task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=30, max_retries=None)
 def drain() -> dict[str, Any]:
     """Publish what the outbox and the clock say is due, then announce it."""
-    result = Publisher(_store()).publish(_now())
+    result = Publisher(_store()).publish(_now(), batch=settings.publish.batch)
     _announce(result)
-    if result.leftover:  # outputs another worker was rendering: their changes are still due
+    if result.more:  # a batch of a big outbox: the rest is for this or any other worker
+        drain.apply_async()
+    elif result.leftover:  # outputs another worker was rendering: their changes are still due
         drain.apply_async(countdown=settings.workers.coalesce.total_seconds())
     return _summary(result)
 
