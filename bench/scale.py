@@ -12,7 +12,9 @@ recently, breaking items) and, for each store, a fresh database gets:
   it starts), peak RSS (the sum over the process tree, sampled every 20 ms),
   files and bytes written;
 - one story changed, then `syndicate publish`: the publisher's own time for
-  the work (what it logs, without Python's start-up) and the files it wrote.
+  the work (what it logs, without Python's start-up) and the files it wrote;
+  and the same in a warm worker (its caches kept from its previous publish,
+  as a Celery worker keeps them): the second of two edits, timed in process.
 
 The floor, measured in the same run, is what any publisher of these outputs
 must at least do: every file the publish wrote, parsed beforehand into plain
@@ -212,6 +214,30 @@ def _changed_story(corpus: Path) -> dict[str, Any]:
     return last
 
 
+WARM = r"""
+import json, sys, time
+from datetime import datetime
+from syndicate import config
+from syndicate.ingest import parse_object
+from syndicate.publish import Caches, Publisher
+from syndicate.store import Store
+
+story, now = json.loads(open(sys.argv[1]).read()), datetime.fromisoformat(sys.argv[2])
+store = Store(config.load())
+publisher = Publisher(store, caches=Caches())
+times = []
+for i in range(3):  # the first fills the caches, as a worker's earlier publishes have
+    lang = "en" if "en" in story["variants"] else next(iter(story["variants"]))
+    story["variants"][lang]["title"] += f" ({i})"
+    with store.session() as s, s.begin():
+        store.apply(s, parse_object(story, store.settings), now)
+    started = time.perf_counter()
+    result = publisher.publish(now)
+    times.append((time.perf_counter() - started, len(result.written)))
+print(*min(times[1:]))
+"""
+
+
 def run_store(
     label: str, corpus: Path, stories: int, work: Path, url: str | None, jobs: int | None
 ) -> dict[str, Any]:
@@ -231,6 +257,14 @@ def run_store(
     inc = measure([*syndicate, "publish", "--now", NOW], env)
     m = re.search(r"(\d+) written.*in ([\d.]+)s\)", inc.stderr)
     inc_written, inc_work = (int(m.group(1)), float(m.group(2))) if m else (-1, float("nan"))
+    warm = subprocess.run(
+        [sys.executable, "-c", WARM, str(change), NOW],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     fl_sync = _floor_seconds(out, work, env, sync=True)
     fl_mem = _floor_seconds(out, work, env, sync=False)
     return {
@@ -247,13 +281,15 @@ def run_store(
         "floor_nosync": fl_mem,
         "incremental_ms": inc_work * 1000,
         "incremental_files": inc_written,
+        "warm_ms": float(warm[0]) * 1000,
+        "warm_files": int(warm[1]),
     }
 
 
 HEADER = (
     f"{'store':10} {'stories':>9} {'import/s':>9} {'files':>7} {'MB':>7} {'wall s':>8} "
     f"{'cpu s':>8} {'peak MB':>8} {'floor s':>8} {'x floor':>8} {'floor¹ s':>8} {'x floor¹':>8} "
-    f"{'incr ms':>8} {'incr files':>10}"
+    f"{'incr ms':>8} {'incr files':>10} {'warm ms':>8}"
 )
 
 
@@ -264,7 +300,7 @@ def row(r: dict[str, Any]) -> str:
         f"{r['publish_peak_mb']:>8.0f} {r['floor_fsync']:>8.2f} "
         f"{r['publish_wall'] / r['floor_fsync']:>8.2f} {r['floor_nosync']:>8.2f} "
         f"{r['publish_wall'] / r['floor_nosync']:>8.2f} {r['incremental_ms']:>8.0f} "
-        f"{r['incremental_files']:>10}"
+        f"{r['incremental_files']:>10} {r['warm_ms']:>8.0f}"
     )
 
 
@@ -273,7 +309,7 @@ def plans(url: str) -> None:
     from sqlalchemy import event, text
 
     from syndicate import config, plan
-    from syndicate.publish import Publisher, _Caches
+    from syndicate.publish import Caches, Publisher
     from syndicate.store import Store
 
     settings = config.load(env={**os.environ, "SYNDICATE_DATABASE_URL": url})
@@ -294,7 +330,7 @@ def plans(url: str) -> None:
         keys = [plan.feed("en", "all"), plan.feed("en", "section", "politics"), *tag, *author]
         keys += [*period, plan.news("en")]
         for key in keys:
-            publisher._render(s, key, now, _Caches())
+            publisher._render(s, key, now, Caches())
     event.remove(store.engine, "before_cursor_execute", capture)
     with store.engine.connect() as conn:
         for statement, params in seen.items():

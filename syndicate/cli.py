@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import logging
+import multiprocessing
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from typing import Any, BinaryIO
 import click
 
 from syndicate import config, logs
-from syndicate.ingest import RFC3339_RE, BreakingIn, RecordError, read_ndjson
+from syndicate.ingest import RFC3339_RE, BreakingIn, Line, RecordError, read_ndjson
 from syndicate.plan import OutputKey
 
 log = logging.getLogger("syndicate")
@@ -230,6 +232,40 @@ class _Counted(io.RawIOBase):
         return n
 
 
+PARALLEL_PARSE_BYTES = 4 << 20  # smaller imports parse in this process (no start-up cost)
+PARSE_CHUNK = 250  # lines per parsing task
+
+
+def _parse_aside(lines: Iterable[str], settings: config.Settings, helpers: int) -> Iterator[Line]:
+    """Parse and sanitize lines in helper processes, in order, while this one stores them.
+
+    At most two chunks per helper are in flight, so memory stays bounded.
+    """
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from syndicate.ingest import from_parsed, init_parser, parse_chunk
+
+    with ProcessPoolExecutor(
+        helpers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=init_parser,
+        initargs=(settings,),
+    ) as pool:
+        pending: deque[Future[list[Any]]] = deque()
+        chunk: list[tuple[int, str]] = []
+        for number, raw in enumerate(lines, start=1):
+            chunk.append((number, raw))
+            if len(chunk) >= PARSE_CHUNK:
+                pending.append(pool.submit(parse_chunk, chunk))
+                chunk = []
+                if len(pending) > 2 * helpers:
+                    yield from map(from_parsed, pending.popleft().result())
+        if chunk:
+            pending.append(pool.submit(parse_chunk, chunk))
+        while pending:
+            yield from map(from_parsed, pending.popleft().result())
+
+
 def _import_stream(
     store: Any,
     settings: config.Settings,
@@ -242,7 +278,11 @@ def _import_stream(
     decode_errors: list[str] = []
     counted = _Counted(stream)
     buffered = io.BufferedReader(counted)
-    lines = read_ndjson(_lines(buffered, name, decode_errors), settings)
+    helpers = settings.publish.processes - 1
+    if helpers >= 1 and (size is None or size >= PARALLEL_PARSE_BYTES):
+        lines = _parse_aside(_lines(buffered, name, decode_errors), settings, helpers)
+    else:
+        lines = read_ndjson(_lines(buffered, name, decode_errors), settings)
 
     def report(where: str, err: RecordError) -> None:
         counts.rejected += 1

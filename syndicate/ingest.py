@@ -112,20 +112,52 @@ class Line:
 def read_ndjson(stream: TextIO | Iterable[str], settings: Settings) -> Iterator[Line]:
     """Parse NDJSON lines; blank lines are skipped, bad lines reported and passed over."""
     for number, raw in enumerate(stream, start=1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as e:
-            yield Line(number, None, RecordError("-", [("json", f"not valid JSON: {e.msg}")]))
-            continue
-        except UnicodeDecodeError:
-            yield Line(number, None, RecordError("-", [("json", "not valid UTF-8")]))
-            continue
-        try:
-            yield Line(number, parse_object(obj, settings), None)
-        except RecordError as e:
-            yield Line(number, None, e)
+        line = parse_line(number, raw, settings)
+        if line is not None:
+            yield line
+
+
+def parse_line(number: int, raw: str, settings: Settings) -> Line | None:
+    """One NDJSON line: None when blank, else its record or what is wrong with it."""
+    if not raw.strip():
+        return None
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as e:
+        return Line(number, None, RecordError("-", [("json", f"not valid JSON: {e.msg}")]))
+    except UnicodeDecodeError:
+        return Line(number, None, RecordError("-", [("json", "not valid UTF-8")]))
+    try:
+        return Line(number, parse_object(obj, settings), None)
+    except RecordError as e:
+        return Line(number, None, e)
+
+
+# Parsing in other processes (a big import): each gets the settings once, and sends
+# lines back as plain tuples (a dataclass exception does not survive pickling).
+_parse_settings: Settings | None = None
+Parsed = tuple[int, "Record | None", "tuple[str, list[tuple[str, str]]] | None"]
+
+
+def init_parser(settings: Settings) -> None:
+    global _parse_settings
+    _parse_settings = settings
+
+
+def parse_chunk(chunk: list[tuple[int, str]]) -> list[Parsed]:
+    assert _parse_settings is not None, "init_parser runs first"
+    out: list[Parsed] = []
+    for number, raw in chunk:
+        line = parse_line(number, raw, _parse_settings)
+        if line is not None:
+            err = line.error
+            out.append((number, line.record, (err.record_id, err.problems) if err else None))
+    return out
+
+
+def from_parsed(parsed: Parsed) -> Line:
+    number, record, err = parsed
+    return Line(number, record, RecordError(err[0], err[1]) if err else None)
 
 
 def parse_object(obj: Any, settings: Settings) -> Record:

@@ -1482,8 +1482,21 @@ class Store:
             )
         return out
 
-    def iter_outputs(self, session: Session) -> Iterator[Output]:
-        yield from session.scalars(select(Output).order_by(Output.path))
+    def iter_outputs(self, session: Session) -> Iterator[Any]:
+        """The manifest's rows, as plain rows (no ORM objects: a big site has tens of
+        thousands), in path order."""
+        yield from session.execute(
+            select(
+                Output.url,
+                Output.path,
+                Output.key,
+                Output.content_type,
+                Output.sha256,
+                Output.size,
+                Output.items,
+                Output.last_modified,
+            ).order_by(Output.path)
+        )
 
 
 def entry_guid(settings: Settings, story_id: str, lang: str) -> str:

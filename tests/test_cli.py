@@ -164,3 +164,30 @@ def test_a_queued_full_publish_is_drained_a_batch_at_a_time(env, tmp_path):
     assert b"Story 5" in (tmp_path / "out/en/feeds/all.rss").read_bytes()
     again = run(env, "publish", "--batch", "7", "--now", "2026-11-20T12:00:00Z")
     assert "0 written" in again.stderr and "(0 outputs checked" in again.stderr
+
+
+def test_a_big_import_parses_aside_and_reports_like_a_small_one(env, tmp_path):
+    """Past 4 MB the lines are parsed in helper processes: same counts, same messages."""
+    from datetime import UTC, datetime
+
+    from bench.corpus import generate
+
+    objs = [o for o in generate(1600, seed=4, end=datetime(2026, 11, 20, tzinfo=UTC))]
+    text = (
+        ndjson(objs[:700])
+        + "{broken\n"
+        + ndjson(objs[700:])
+        + ndjson([story("st-x", section="weather")])
+    )
+    f = tmp_path / "big.ndjson"
+    f.write_text(text)
+    assert f.stat().st_size > 4 << 20
+    env["SYNDICATE_PUBLISH_JOBS"] = "2"
+    r = run(env, "import", "--no-nudge", "--now", "2026-11-20T12:00:00Z", str(f))
+    assert r.returncode == 1
+    stories = sum(1 for o in objs if o.get("type", "story") == "story")
+    breaking = len(objs) - stories
+    assert f"imported: {stories} stories changed, 0 unchanged; {breaking} breaking" in r.stderr
+    assert "2 rejected" in r.stderr
+    assert f"{f}:701: -: json: not valid JSON" in r.stderr
+    assert f"{f}:{len(objs) + 2}: st-x: section:" in r.stderr

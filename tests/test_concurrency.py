@@ -9,7 +9,7 @@ from sample_site import NOW
 
 from syndicate import plan
 from syndicate.model import Output
-from syndicate.publish import Publisher, PublishResult, _Caches
+from syndicate.publish import Caches, Publisher, PublishResult
 
 pytestmark = pytest.mark.postgres
 
@@ -86,7 +86,7 @@ def test_an_older_render_never_replaces_a_newer_one(pg):
         newer = row.generation
         assert newer is not None
     publisher = Publisher(pg)
-    stale = [pub for pub in publisher._render_feed(pg.session(), key, ts(NOW), _Caches())]
+    stale = [pub for pub in publisher._render_feed(pg.session(), key, ts(NOW), Caches())]
     stale = [
         type(r)(r.file, r.data.replace(b"Newest", b"Oldest"), r.items, r.updated) for r in stale
     ]

@@ -224,3 +224,37 @@ def test_ndjson_reader_skips_blank_lines_and_numbers_lines(settings, tmp_path: P
     assert got[0].record is not None and got[3].record is not None
     assert got[1].error.lines("f.ndjson:4")[0].startswith("f.ndjson:4: -: json: not valid JSON")
     assert got[2].error is not None
+
+
+def test_parsing_in_helper_processes_gives_the_same_lines_in_order(settings):
+    """A big import parses and sanitizes in other processes: the same records and the same
+    rejections (record, field, reason), numbered as in the file, in the file's order."""
+    from datetime import UTC, datetime
+
+    from bench.corpus import generate
+    from syndicate import cli
+
+    good = [
+        json.dumps(o, ensure_ascii=False)
+        for o in generate(600, seed=2, end=datetime(2026, 11, 20, tzinfo=UTC))
+    ]
+    bad = [
+        "{not json",
+        json.dumps(story("st-bad", section="weather")),
+        json.dumps({"type": "breaking", "id": "br-x", "lang": "en", "text": ""}),
+        "[1, 2]",
+    ]
+    lines = []
+    for i, text in enumerate(good):
+        lines.append(text + "\n")
+        if i % 97 == 0:
+            lines.append(bad[i % len(bad)] + "\n")
+        if i % 151 == 0:
+            lines.append("\n")  # blank lines count in the numbering
+    here = list(read_ndjson(lines, settings))
+    aside = list(cli._parse_aside(iter(lines), settings, helpers=2))
+    assert len(here) == len(aside) > 600
+    assert sum(1 for line in aside if line.error) >= 6
+    for a, b in zip(here, aside, strict=True):
+        assert a.number == b.number and a.record == b.record
+        assert (a.error and a.error.lines("f:1")) == (b.error and b.error.lines("f:1"))

@@ -321,3 +321,24 @@ def test_a_big_publish_renders_across_processes_to_the_same_bytes(store, tmp_pat
     # the second process's work is in the manifest table too: an unchanged re-run writes nothing
     again = publish(store, NOW, full=True, out=tmp_path / "two")
     assert again.written == [] and again.unchanged == len(alone.written)
+
+
+def test_a_warm_worker_renders_only_what_changed(store, tmp_path):
+    """Caches kept across publishes (a worker's): after one story changes, only its items
+    are built and rendered again, and the files are those a cold publisher writes."""
+    load(store, objects(), NOW)
+    caches = pub.Caches()
+    warm = pub.Publisher(store, tmp_path / "warm", caches=caches)
+    warm.publish(ts(NOW), full=True)
+    rendered = caches.fragments.rendered
+    assert rendered >= 20
+    edit = story("st-new", section="technology", variants={"en": variant("A new headline")})
+    load(store, [edit], NOW)
+    result = warm.publish(ts(NOW))
+    assert "en/feeds/section/technology.rss" in result.written
+    # the edited item once per format; every other item came from the cache
+    assert caches.fragments.rendered - rendered == 3
+    cold = pub.Publisher(store, tmp_path / "cold").publish(ts(NOW), full=True)
+    assert not cold.failed
+    for rel in result.written:
+        assert (tmp_path / "warm" / rel).read_bytes() == (tmp_path / "cold" / rel).read_bytes()

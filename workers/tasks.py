@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from syndicate.notify import NotifyError, indexnow_submit, websub_publish
-from syndicate.publish import Publisher, PublishResult
+from syndicate.publish import Caches, Publisher, PublishResult
 from syndicate.store import Store
 from workers.celery_app import app, settings
 
@@ -27,6 +27,12 @@ TRANSIENT = (OperationalError, DBAPIError, OSError)
 def _store() -> Store:
     """One store (engine, pool) per worker process, made after the fork."""
     return Store(settings)
+
+
+@cache
+def _caches() -> Caches:
+    """This worker process's per-story caches, warm from one drain to the next."""
+    return Caches()
 
 
 def _summary(result: PublishResult) -> dict[str, Any]:
@@ -47,7 +53,7 @@ def _now() -> datetime:
 @app.task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=30, max_retries=None)
 def drain() -> dict[str, Any]:
     """Publish what the outbox and the clock say is due, then announce it."""
-    result = Publisher(_store()).publish(_now(), batch=settings.publish.batch)
+    result = Publisher(_store(), caches=_caches()).publish(_now(), batch=settings.publish.batch)
     _announce(result)
     if result.more:  # a batch of a big outbox: the rest is for this or any other worker
         drain.apply_async()
