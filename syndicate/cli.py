@@ -160,6 +160,8 @@ def import_(ctx: Context, files: tuple[str, ...], now_text: str | None, no_nudge
         finally:
             if stream is not sys.stdin.buffer:
                 stream.close()
+    if counts.stories_changed + counts.breaking_changed >= ANALYZE_AFTER:
+        store.analyze()
     click.echo(
         f"imported: {counts.stories_changed} stories changed, {counts.stories_unchanged} "
         f"unchanged; {counts.breaking_changed} breaking items changed, "
@@ -232,6 +234,7 @@ class _Counted(io.RawIOBase):
         return n
 
 
+ANALYZE_AFTER = 1000  # records changed by one import, after which the statistics are refreshed
 PARALLEL_PARSE_BYTES = 4 << 20  # smaller imports parse in this process (no start-up cost)
 PARSE_CHUNK = 250  # lines per parsing task
 

@@ -138,7 +138,8 @@ class Variant(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ix_variant_lang_published", "lang", "published_at"),)
+    # newest first, as feeds read it: the story_id tie-break too, so a LIMIT stops early
+    __table_args__ = (Index("ix_variant_lang_published", "lang", "published_at", "story_id"),)
 
 
 class Tag(Base):

@@ -269,6 +269,14 @@ class Store:
     def session(self) -> Session:
         return self.sessions()
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics (after a big import: until then PostgreSQL plans
+        tag feeds as if the tables were empty, and SQLite cannot tell a rare tag from a
+        common one)."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+
     def prepare(self) -> None:
         """Migrate the schema and sync the taxonomy. Idempotent."""
         migrate(self.engine)
