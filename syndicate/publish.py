@@ -293,16 +293,23 @@ class Publisher:
         try:
             mark = store.mark(claim)
             last_logged = claim.scalar(select(func.max(PublishLog.at)))
-            limit = None if full or mark is None else batch
-            claimed = store.claim(claim, limit)  # on PostgreSQL locked until settled below
-            result.more = limit is not None and len(claimed) >= limit
-            keys = {OutputKey.parse(k) for _id, k in claimed}
-            if full or mark is None:
+            everything = full or mark is None
+            upto: int | None = None
+            if everything:
+                # every output renders anyway: the outbox's rows (millions after a big import)
+                # are not loaded; the ones written before now are deleted at the end
+                claimed: list[tuple[int, str]] = []
+                upto = store.outbox_upto(claim)
+                keys = set() if only else {OutputKey.parse(k) for k in store.outbox_keys(claim)}
                 result.full = True
                 keys |= set(plan.fixed_keys(self.settings)) | store.content_keys(claim, now)
                 keys |= store.sitemap_keys(claim, now)
                 keys |= {OutputKey.parse(o.key) for o in store.outputs(claim).values()}
             else:
+                assert mark is not None
+                claimed = store.claim(claim, batch)  # on PostgreSQL locked until settled below
+                result.more = batch is not None and len(claimed) >= batch
+                keys = {OutputKey.parse(k) for _id, k in claimed}
                 keys |= store.due_by_time(claim, mark, now)
             if not store.concurrent:
                 claim.commit()  # SQLite cannot upgrade a read snapshot our own writes outdate
@@ -344,6 +351,8 @@ class Publisher:
                     # before their change; failed keys stay dirty for the next publish
                     busy = set(result.leftover)
                     oldest = store.delete_outbox(settle, [i for i, k in claimed if k not in busy])
+                    if upto is not None:
+                        oldest = store.delete_outbox_upto(settle, upto)
                     store.mark_dirty(settle, [OutputKey.parse(k) for k in result.failed], now)
                     store.mark_dirty(settle, deferred, now)
                     store.advance_mark(settle, now)

@@ -874,6 +874,24 @@ class Store:
             q = q.with_for_update(skip_locked=True)
         return [(i, k) for i, k in session.execute(q)]
 
+    def outbox_upto(self, session: Session) -> int | None:
+        """The newest outbox row's id: a full publish settles the rows up to it."""
+        return session.scalar(select(func.max(Outbox.id)))
+
+    def outbox_keys(self, session: Session) -> list[str]:
+        """The distinct dirty keys (a full publish renders these and every other output)."""
+        return list(session.scalars(select(Outbox.key).distinct()))
+
+    def delete_outbox_upto(self, session: Session, upto: int) -> datetime | None:
+        """Delete the rows up to ``upto`` that no other publisher holds; when the oldest of
+        them was written."""
+        oldest = session.scalar(select(func.min(Outbox.created_at)).where(Outbox.id <= upto))
+        rows = select(Outbox.id).where(Outbox.id <= upto)
+        if self.concurrent:  # rows a draining worker has claimed are its to settle
+            rows = rows.with_for_update(skip_locked=True)
+        session.execute(delete(Outbox).where(Outbox.id.in_(rows.scalar_subquery())))
+        return oldest
+
     def delete_outbox(self, session: Session, ids: Sequence[int]) -> datetime | None:
         """Delete settled rows; when the oldest of them was written (the publish's latency)."""
         oldest: datetime | None = None

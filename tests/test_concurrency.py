@@ -6,9 +6,10 @@ import pytest
 from conftest import load, publish, ts
 from factories import story, variant
 from sample_site import NOW
+from sqlalchemy import select
 
 from syndicate import plan
-from syndicate.model import Output
+from syndicate.model import Outbox, Output
 from syndicate.publish import Caches, Publisher, PublishResult
 
 pytestmark = pytest.mark.postgres
@@ -37,6 +38,29 @@ def test_outbox_rows_claimed_by_one_publisher_are_skipped_by_another(pg):
     finally:
         a.close()
         b.close()
+
+
+def test_a_full_publish_settles_the_outbox_but_rows_a_drain_holds(pg):
+    """A full publish does not load the outbox (millions of rows after a big import): it
+    renders every output and deletes the rows written before it, except those another
+    publisher has claimed, which that publisher settles."""
+    load(pg, [story("st-1"), story("st-2", section="sports")], NOW)
+    publish(pg, NOW, full=True)
+    load(pg, [story("st-3", section="sports", variants={"en": variant("Held")})], NOW)
+    drain = pg.session()
+    try:
+        drain.begin()
+        held = pg.claim(drain, 1)
+        assert len(held) == 1
+        load(pg, [story("st-4", variants={"en": variant("Fourth")})], NOW)
+        result = publish(pg, NOW, full=True)
+        assert result.full and "en/feeds/all.rss" in result.written
+        with pg.session() as s:
+            left = list(s.scalars(select(Outbox.id)))  # read, not claimed: no lock to skip
+        assert left == [i for i, _k in held]  # only the held row is left
+    finally:
+        drain.rollback()
+        drain.close()
 
 
 def test_one_output_is_rendered_by_one_publisher_at_a_time(pg):
