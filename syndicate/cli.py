@@ -439,6 +439,8 @@ def publish(
     if batch and full:
         raise click.UsageError("--batch shares the outbox; --all renders everything here")
     kinds = None if only is None else ONLY[only]
+    if not full:  # a big outbox goes a batch at a time: memory stays bounded
+        batch = batch or store.settings.publish.batch
     total = PublishResult()
     while True:
         result = publisher.publish(

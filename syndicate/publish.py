@@ -298,9 +298,13 @@ class Publisher:
             if everything:
                 # every output renders anyway: the outbox's rows (millions after a big import)
                 # are not loaded; the ones written before now are deleted at the end
-                claimed: list[tuple[int, str]] = []
                 upto = store.outbox_upto(claim)
                 keys = set() if only else {OutputKey.parse(k) for k in store.outbox_keys(claim)}
+                # announcements, one row per URL, a batch at a time like a drain's
+                limit = batch or self.settings.publish.batch
+                claimed = [] if only else store.claim(claim, limit, pings=True)
+                result.more = len(claimed) >= limit
+                keys |= {OutputKey.parse(k) for _id, k in claimed}
                 result.full = True
                 keys |= set(plan.fixed_keys(self.settings)) | store.content_keys(claim, now)
                 keys |= store.sitemap_keys(claim, now)

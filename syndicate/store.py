@@ -269,6 +269,12 @@ class Store:
     def session(self) -> Session:
         return self.sessions()
 
+    @property
+    def announces(self) -> bool:
+        """Whether changed article URLs are queued for IndexNow (only when it is configured:
+        a big import would otherwise leave a row per URL that nothing reads)."""
+        return bool(self.settings.notify.indexnow_endpoint)
+
     def analyze(self) -> None:
         """Refresh the planner's statistics (after a big import: until then PostgreSQL plans
         tag feeds as if the tables were empty, and SQLite cannot tell a rare tag from a
@@ -416,7 +422,7 @@ class Store:
                 states[v.lang] = state
                 if state.visible:
                     keys |= plan.keys_for_variant(self.settings, scopes)
-                    if state.live(now):
+                    if state.live(now) and self.announces:
                         keys.add(plan.ping(v.lang, url))
             keys |= self._partitions(states)
         if coverage:
@@ -601,7 +607,7 @@ class Store:
             for state in (old, new):
                 if state is not None and state.visible:
                     keys |= plan.keys_for_variant(self.settings, state.scopes)
-                    if state.live(now):  # never announce a URL still under embargo
+                    if state.live(now) and self.announces:  # never an embargoed URL
                         keys.add(plan.ping(lang, state.url))
             if (
                 old is None
@@ -765,7 +771,7 @@ class Store:
         for lang, state in states.items():
             if state.visible:
                 keys |= plan.keys_for_variant(self.settings, state.scopes)
-                if state.live(now):
+                if state.live(now) and self.announces:
                     keys.add(plan.ping(lang, state.url))
         keys |= self._partitions(states)
         session.execute(
@@ -857,7 +863,9 @@ class Store:
         """Whether several publishers may run at once (PostgreSQL), each key under its lock."""
         return self.engine.dialect.name == "postgresql"
 
-    def claim(self, session: Session, limit: int | None = None) -> list[tuple[int, str]]:
+    def claim(
+        self, session: Session, limit: int | None = None, *, pings: bool = False
+    ) -> list[tuple[int, str]]:
         """Outbox rows to publish: all, or ``limit`` of them. On PostgreSQL they stay locked
         (FOR UPDATE SKIP LOCKED) until the claiming transaction ends, so concurrent
         publishers take different rows.
@@ -870,6 +878,8 @@ class Store:
             else_=0,
         )
         q = select(Outbox.id, Outbox.key).order_by(last, Outbox.key, Outbox.id).limit(limit)
+        if pings:  # only announcements (a full publish renders every output anyway)
+            q = q.where(Outbox.key.startswith("ping:"))
         if self.concurrent:
             q = q.with_for_update(skip_locked=True)
         return [(i, k) for i, k in session.execute(q)]
@@ -879,14 +889,18 @@ class Store:
         return session.scalar(select(func.max(Outbox.id)))
 
     def outbox_keys(self, session: Session) -> list[str]:
-        """The distinct dirty keys (a full publish renders these and every other output)."""
-        return list(session.scalars(select(Outbox.key).distinct()))
+        """The distinct dirty output keys (a full publish renders these and every other
+        output). Announcements ("ping:" rows, one per URL) stay for the drains' batches."""
+        return list(
+            session.scalars(select(Outbox.key).where(~Outbox.key.startswith("ping:")).distinct())
+        )
 
     def delete_outbox_upto(self, session: Session, upto: int) -> datetime | None:
         """Delete the rows up to ``upto`` that no other publisher holds; when the oldest of
         them was written."""
-        oldest = session.scalar(select(func.min(Outbox.created_at)).where(Outbox.id <= upto))
-        rows = select(Outbox.id).where(Outbox.id <= upto)
+        settled = and_(Outbox.id <= upto, ~Outbox.key.startswith("ping:"))
+        oldest = session.scalar(select(func.min(Outbox.created_at)).where(settled))
+        rows = select(Outbox.id).where(settled)
         if self.concurrent:  # rows a draining worker has claimed are its to settle
             rows = rows.with_for_update(skip_locked=True)
         session.execute(delete(Outbox).where(Outbox.id.in_(rows.scalar_subquery())))
@@ -977,7 +991,8 @@ class Store:
                 for state in self._variant_states(session, story_id).values():
                     if state.visible:
                         keys |= plan.keys_for_variant(self.settings, state.scopes)
-                    if state.published_at is not None and lo < state.published_at <= hi:
+                    published = state.published_at
+                    if self.announces and published is not None and lo < published <= hi:
                         keys.add(plan.ping(state.scopes.lang, state.url))
         lifetime = self.settings.breaking.lifetime
         for lang in session.scalars(

@@ -1,5 +1,7 @@
 """The content store, on SQLite and on PostgreSQL."""
 
+from dataclasses import replace
+
 from conftest import load, ts
 from factories import breaking, story, variant
 from sqlalchemy import func, select
@@ -139,6 +141,9 @@ def test_a_move_dirties_old_and_new_feeds_and_translations(store):
 
 
 def test_a_move_to_another_section_moves_every_article_url(store):
+    # IndexNow on: the moved URLs are to be announced
+    notify = replace(store.settings.notify, indexnow_endpoint="http://127.0.0.1:9/indexnow")
+    store.settings = replace(store.settings, notify=notify)
     variants = {
         "en": variant("A", slug="a"),
         "es": variant("B", slug="b"),
