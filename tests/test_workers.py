@@ -790,3 +790,36 @@ def test_beat_recovers_from_a_schedule_file_a_crash_truncated(tmp_path: Path) ->
     with shelve.open(str(state / "beat-schedule")) as db:
         assert db.get("entries")  # a new, working schedule file
     s.stop()
+
+
+def test_a_worker_survives_redis_closing_a_channel_whose_connection_is_gone():
+    """kombu's Redis channel, closed after the broker went away, tries to restore its
+    unacknowledged messages through a connection that no longer exists; unguarded, the
+    AttributeError kills the worker and its beat. The guard skips the restore (Redis keeps
+    the messages; the outbox keeps the work) and leaves live connections alone."""
+    from types import SimpleNamespace
+
+    from kombu.transport import redis as kombu_redis
+
+    import workers.celery_app  # noqa: F401  (installs the guard)
+
+    gone = SimpleNamespace(channel=SimpleNamespace(connection=SimpleNamespace(client=None)))
+    assert kombu_redis.QoS.restore_unacked(gone) is None  # no AttributeError
+    restored = []
+
+    class Client:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    live = SimpleNamespace(
+        channel=SimpleNamespace(
+            connection=SimpleNamespace(client=object()), conn_or_acquire=lambda c: Client()
+        ),
+        _delivered={"t1": 1},
+        restore_by_tag=lambda tag, client: restored.append(tag),
+    )
+    kombu_redis.QoS.restore_unacked(live)
+    assert restored == ["t1"] and live._delivered == {}

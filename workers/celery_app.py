@@ -14,6 +14,7 @@ RabbitMQ (`amqp://…`).
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,40 @@ from syndicate import config
 from workers import schedule
 
 settings = config.load(os.environ.get("SYNDICATE_CONFIG"))
+log = logging.getLogger(__name__)
+
+
+def _guard_redis_restore() -> None:
+    """Keep a worker alive when Redis goes away while it holds an unacknowledged message.
+
+    kombu 5.x's Redis channel, closed after the broker connection is lost, tries to put
+    its unacknowledged messages back through a connection that is already gone and raises
+    AttributeError ('NoneType' object has no attribute 'hostname'), which Celery treats as
+    unrecoverable: the worker and its beat exit (seen in tests/test_workers.py's Redis
+    outage test; upstream reports: celery/celery#10205, celery/kombu#2007). Skipping the
+    restore loses nothing: Redis keeps the messages in its unacked set and kombu restores
+    them after the visibility timeout, and the outbox, not the broker, holds the work.
+    """
+    try:
+        from kombu.transport import redis as kombu_redis
+    except ImportError:  # the redis client is not installed: no Redis broker
+        return
+    original = kombu_redis.QoS.restore_unacked
+    if getattr(original, "_syndicate_guard", False):
+        return
+
+    def restore_unacked(self: Any, client: Any = None) -> Any:
+        connection = getattr(self.channel, "connection", None)
+        if client is None and getattr(connection, "client", None) is None:
+            log.warning("broker connection gone: unacknowledged messages left to Redis")
+            return None
+        return original(self, client)
+
+    restore_unacked._syndicate_guard = True  # type: ignore[attr-defined]
+    kombu_redis.QoS.restore_unacked = restore_unacked  # type: ignore[method-assign]
+
+
+_guard_redis_restore()
 
 
 def broker(s: config.Settings) -> tuple[str, dict[str, object]]:
