@@ -54,7 +54,7 @@ def _guard_redis_restore() -> None:
         if client is None and getattr(connection, "client", None) is None:
             log.warning("broker connection gone: unacknowledged messages left to Redis")
             return None
-        return original(self, client)
+        return original(self, client)  # type: ignore[no-untyped-call]
 
     restore_unacked._syndicate_guard = True  # type: ignore[attr-defined]
     kombu_redis.QoS.restore_unacked = restore_unacked  # type: ignore[method-assign]
