@@ -1464,16 +1464,27 @@ class Store:
     def _media(
         self, session: Session, story_ids: Sequence[str], lang: str
     ) -> dict[str, tuple[ri.Image | None, ri.Video | None]]:
+        # plain rows, not ORM objects: a sitemap period asks for thousands
         images = {
-            i.story_id: ri.Image(i.url, i.caption, i.credit, i.width, i.height, i.mime)
-            for i in session.scalars(
-                select(Image).where(Image.story_id.in_(story_ids), Image.lang == lang)
+            r.story_id: ri.Image(r.url, r.caption, r.credit, r.width, r.height, r.mime)
+            for r in session.execute(
+                select(
+                    Image.story_id,
+                    Image.url,
+                    Image.caption,
+                    Image.credit,
+                    Image.width,
+                    Image.height,
+                    Image.mime,
+                ).where(Image.story_id.in_(story_ids), Image.lang == lang)
             )
         }
         videos = {
-            v.story_id: ri.Video(v.url, v.thumbnail_url, v.duration_s, v.mime)
-            for v in session.scalars(
-                select(Video).where(Video.story_id.in_(story_ids), Video.lang == lang)
+            r.story_id: ri.Video(r.url, r.thumbnail_url, r.duration_s, r.mime)
+            for r in session.execute(
+                select(
+                    Video.story_id, Video.url, Video.thumbnail_url, Video.duration_s, Video.mime
+                ).where(Video.story_id.in_(story_ids), Video.lang == lang)
             )
         }
         return {sid: (images.get(sid), videos.get(sid)) for sid in set(images) | set(videos)}
