@@ -433,7 +433,7 @@ def publish(
         if not full or only or verify or batch:
             raise click.UsageError("--queue goes with --all alone")
         count = publisher.enqueue_all(now)
-        drains = _nudge_drains(store, -(-count // store.settings.publish.batch))
+        drains = _nudge_drains(-(-count // store.settings.publish.batch))
         click.echo(f"queued {count} outputs for the workers ({drains} drains asked)", err=True)
         return
     if batch and full:
@@ -451,6 +451,9 @@ def publish(
         total.seconds += result.seconds
         if not result.more:
             break
+        # what is left of the outbox (announcements after a full publish): a drain's batches
+        full, verify = False, False
+        batch = batch or store.settings.publish.batch
     click.echo(f"published to {publisher.target.describe()}: {total.summary()}", err=True)
     if total.failed:
         for key in total.failed:
@@ -458,7 +461,7 @@ def publish(
         sys.exit(1)
 
 
-def _nudge_drains(store: Any, count: int) -> int:
+def _nudge_drains(count: int) -> int:
     """Ask for ``count`` drains at once, for every worker to take a share; 0 without a broker."""
     from workers.tasks import drain
 
@@ -466,7 +469,10 @@ def _nudge_drains(store: Any, count: int) -> int:
         for _ in range(count):
             drain.apply_async(retry=False)
     except Exception as e:  # the outbox holds the work; the periodic tick will start it
-        click.echo(f"warning: could not reach the broker ({e}); the workers' tick will", err=True)
+        click.echo(
+            f"warning: could not reach the broker ({e}); the workers' periodic tick will start",
+            err=True,
+        )
         return 0
     return count
 

@@ -44,6 +44,7 @@ ENV_OVERRIDES = {
     "SYNDICATE_WORKERS_QUEUE": "workers.queue",
     "SYNDICATE_WORKERS_STATE_DIR": "workers.state_dir",
     "SYNDICATE_PUBLISH_JOBS": "publish.jobs",
+    "SYNDICATE_PUBLISH_BATCH": "publish.batch",
     "SYNDICATE_OUTPUT_URL": "output_url",
     "SYNDICATE_S3_ENDPOINT_URL": "s3.endpoint_url",
     "SYNDICATE_S3_REGION": "s3.region",

@@ -257,14 +257,18 @@ class Publisher:
         and directories go last; a batch that changes what they list dirties them
         again, so they end up listing everything.
         """
-        store = self.store
-        with store.writing() as s:
-            keys = set(plan.fixed_keys(self.settings)) | store.content_keys(s, now)
-            keys |= store.sitemap_keys(s, now)
-            keys |= {OutputKey.parse(o.key) for o in store.outputs(s).values()}
-            ordered = sorted(keys, key=lambda k: (k.kind in LAST, k))
+        with self.store.writing() as s:
+            ordered = sorted(self._every_key(s, now), key=lambda k: (k.kind in LAST, k))
             s.execute(insert(Outbox), [{"key": str(k), "created_at": now} for k in ordered])
         return len(ordered)
+
+    def _every_key(self, s: Session, now: datetime) -> set[OutputKey]:
+        """The keys of every output that exists at ``now``, or was published before."""
+        store = self.store
+        keys = set(plan.fixed_keys(self.settings)) | store.content_keys(s, now)
+        keys |= store.sitemap_keys(s, now)
+        keys |= {OutputKey.parse(o.key) for o in store.outputs(s).values()}
+        return keys
 
     def _publish(
         self,
@@ -306,9 +310,7 @@ class Publisher:
                 result.more = len(claimed) >= limit
                 keys |= {OutputKey.parse(k) for _id, k in claimed}
                 result.full = True
-                keys |= set(plan.fixed_keys(self.settings)) | store.content_keys(claim, now)
-                keys |= store.sitemap_keys(claim, now)
-                keys |= {OutputKey.parse(o.key) for o in store.outputs(claim).values()}
+                keys |= self._every_key(claim, now)
             else:
                 assert mark is not None
                 claimed = store.claim(claim, batch)  # on PostgreSQL locked until settled below
@@ -322,9 +324,10 @@ class Publisher:
             if only is not None:
                 keys = {k for k in keys if k.kind in only}
             # indexes and directories last: they list what this publish has just written
-            ordered = sorted(keys, key=lambda k: (k.kind in ("index", "directory"), k))
+            ordered = sorted(keys, key=lambda k: (k.kind in LAST, k))
             result.keys = len(ordered)
-            self._render_keys(ordered, now, result, verify, progress)
+            cache = self.caches or Caches()
+            self._render_keys(ordered, now, cache, result, verify, progress)
             # An index or directory that lists what this publish changed, and was not rendered
             # after it here, renders now (waiting for a publisher that has it), or, while more
             # of a shared outbox waits, goes to its end: the last to change a listed file
@@ -337,7 +340,7 @@ class Publisher:
             ]
             deferred = extra if result.more else []
             if extra and not result.more:
-                self._publish_keys(extra, now, self.caches or Caches(), result, verify, wait=True)
+                self._publish_keys(extra, now, cache, result, verify, wait=True)
                 result.keys += len(extra)
             settle = claim if store.concurrent else store.session()
             # An idle tick (nothing claimed, nothing due) writes nothing, but once a minute its
@@ -356,7 +359,8 @@ class Publisher:
                     busy = set(result.leftover)
                     oldest = store.delete_outbox(settle, [i for i, k in claimed if k not in busy])
                     if upto is not None:
-                        oldest = store.delete_outbox_upto(settle, upto)
+                        first = store.delete_outbox_upto(settle, upto)
+                        oldest = min((t for t in (oldest, first) if t), default=None)
                     store.mark_dirty(settle, [OutputKey.parse(k) for k in result.failed], now)
                     store.mark_dirty(settle, deferred, now)
                     store.advance_mark(settle, now)
@@ -406,13 +410,13 @@ class Publisher:
         self,
         keys: list[OutputKey],
         now: datetime,
+        cache: Caches,
         result: PublishResult,
         verify: bool,
         progress: Progress,
     ) -> None:
         """Render keys here, or a big publish's across processes (indexes last, here)."""
         wait = result.full
-        cache = self.caches or Caches()
         jobs = self.settings.publish.processes
         first = [k for k in keys if k.kind not in LAST]
         last = [k for k in keys if k.kind in LAST]
@@ -949,20 +953,20 @@ class Publisher:
 # what the others have just written.
 LAST = frozenset({"index", "directory"})
 
-# One per rendering process: its publisher (own engine) and its per-story caches,
-# kept across the chunks it is given.
-_renderer: tuple[Publisher, Caches] | None = None
+# One per rendering process: its publisher (own engine, own per-story caches, kept
+# across the chunks it is given).
+_renderer: Publisher | None = None
 
 
 def _init_renderer(settings: Settings, target: Target, log_format: str, log_level: int) -> None:
     global _renderer
     logs.setup(log_format, log_level)
-    _renderer = (Publisher(Store(settings), target=target), Caches())
+    _renderer = Publisher(Store(settings), target=target, caches=Caches())
 
 
 def _render_chunk(keys: list[str], now: datetime, verify: bool, wait: bool) -> PublishResult:
-    assert _renderer is not None, "_init_renderer runs first"
-    publisher, cache = _renderer
+    assert _renderer is not None and _renderer.caches is not None, "_init_renderer runs first"
     result = PublishResult()
-    publisher._publish_keys([OutputKey.parse(k) for k in keys], now, cache, result, verify, wait)
+    keys_ = [OutputKey.parse(k) for k in keys]
+    _renderer._publish_keys(keys_, now, _renderer.caches, result, verify, wait)
     return result

@@ -191,3 +191,29 @@ def test_a_big_import_parses_aside_and_reports_like_a_small_one(env, tmp_path):
     assert "2 rejected" in r.stderr
     assert f"{f}:701: -: json: not valid JSON" in r.stderr
     assert f"{f}:{len(objs) + 2}: st-x: section:" in r.stderr
+
+
+def test_a_full_publish_renders_once_and_drains_the_announcements_after(env, tmp_path):
+    """With IndexNow on, a big import leaves one announcement per URL; `publish --all`
+    renders everything once, then takes the announcements a batch at a time."""
+    import sqlite3
+
+    env.update(
+        SYNDICATE_INDEXNOW_ENDPOINT="http://127.0.0.1:9/indexnow",
+        SYNDICATE_INDEXNOW_KEY="abcdef0123456789",
+        SYNDICATE_PUBLISH_BATCH="2",
+    )
+    f = tmp_path / "in.ndjson"
+    f.write_text(
+        ndjson([story(f"st-{i}", variants={"en": variant(f"Story {i}")}) for i in range(5)])
+    )
+    assert run(env, "import", "--no-nudge", "--now", "2026-11-20T12:00:00Z", str(f)).returncode == 0
+    r = run(env, "publish", "--all", "--now", "2026-11-20T12:00:00Z")
+    assert r.returncode == 0, r.stderr
+    db = sqlite3.connect(tmp_path / "s.db")
+    try:
+        fulls = [row[0] for row in db.execute("SELECT full FROM publish_log ORDER BY id")]
+        assert fulls[0] == 1 and sum(fulls) == 1 and len(fulls) >= 3  # then batches of 2
+        assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+    finally:
+        db.close()

@@ -232,9 +232,7 @@ def rss(meta: FeedMeta, items: Sequence[FeedItem], fragments: Fragments | None =
     """RSS 2.0 (https://www.rssboard.org/rss-specification) with content, dc, Media RSS."""
     if fragments is not None:
         return fragments.splice("rss", meta, items)
-    fg = _rss_generator(meta)
-    _entries(fg, meta, items)
-    return _hex_references(bytes(fg.rss_str(pretty=True)))
+    return _whole("rss", meta, items)
 
 
 def _hex_references(data: bytes) -> bytes:
@@ -261,6 +259,15 @@ def atom(meta: FeedMeta, items: Sequence[FeedItem], fragments: Fragments | None 
     """Atom 1.0 (RFC 4287); entries link their translations with hreflang."""
     if fragments is not None:
         return fragments.splice("atom", meta, items)
+    return _whole("atom", meta, items)
+
+
+def _whole(fmt: str, meta: FeedMeta, items: Sequence[FeedItem]) -> bytes:
+    """An RSS or Atom feed written whole by feedgen."""
+    if fmt == "rss":
+        fg = _rss_generator(meta)
+        _entries(fg, meta, items)
+        return _hex_references(bytes(fg.rss_str(pretty=True)))
     fg = _atom_generator(meta)
     _entries(fg, meta, items)
     return bytes(fg.atom_str(pretty=True))
@@ -357,7 +364,7 @@ class Fragments:
             parts = self._get(fmt, meta, items, b"")
             head = json.dumps(_json_head(meta), ensure_ascii=False, separators=(",", ":"))
             return b"".join([head[:-1].encode(), b',"items":[', b",".join(parts), b"]}\n"])
-        empty = self._whole(fmt, meta, ())
+        empty = _whole(fmt, meta, ())
         tail = _TAIL[fmt]
         if not empty.endswith(tail):
             raise ValueError(f"feedgen's {fmt} no longer ends as expected")
@@ -389,7 +396,7 @@ class Fragments:
                 json.dumps(_json_item(meta, i), ensure_ascii=False, separators=(",", ":")).encode()
                 for i in items
             ]
-        whole = self._whole(fmt, meta, items)
+        whole = _whole(fmt, meta, items)
         tail, end = _TAIL[fmt], _ITEM_END[fmt]
         body = whole[len(empty) - len(tail) : -len(tail)]
         # text and attribute values are escaped (no literal "<"), so an item's closing
@@ -398,16 +405,6 @@ class Fragments:
         if len(parts) != len(items) or b"".join(parts) != body:
             raise ValueError(f"could not cut {fmt} items apart for {meta.key}")
         return parts
-
-    @staticmethod
-    def _whole(fmt: str, meta: FeedMeta, items: Sequence[FeedItem]) -> bytes:
-        if fmt == "rss":
-            fg = _rss_generator(meta)
-            _entries(fg, meta, items)
-            return _hex_references(bytes(fg.rss_str(pretty=True)))
-        fg = _atom_generator(meta)
-        _entries(fg, meta, items)
-        return bytes(fg.atom_str(pretty=True))
 
 
 Renderer = Callable[[FeedMeta, Sequence[FeedItem], Fragments | None], bytes]
