@@ -289,14 +289,15 @@ def keys_for_variant(settings: Settings, s: VariantScopes) -> set[OutputKey]:
 
     The news sitemap is always included: whether the variant is inside its
     window depends on when the publish runs, and an unchanged render costs
-    one small file's bytes and no write.
+    one small file's bytes and no write. The lists of outputs (a host's sitemap
+    index, a language's feed directory) are not: the publish that changes what
+    they list renders them after it (``Publisher._follow``), and only then, so
+    an edit does not re-render a list that grows with the archive.
     """
     keys = {
         feed(s.lang, "all"),
         feed(s.lang, "section", s.section),
         news(s.lang),
-        index(host_of(settings, s.lang)),
-        directory(s.lang),  # a tag, author or topic may gain or lose its feed
     }
     if s.published_at is not None:
         keys.add(sitemap(s.lang, period_of(settings, s.published_at)))
