@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, insert, make_url, select
 from sqlalchemy.exc import DBAPIError
@@ -42,9 +42,8 @@ from syndicate.render.items import (
     FeedItem,
     FeedMeta,
     IndexEntry,
-    SitemapEntry,
 )
-from syndicate.store import Bounded, Store, feed_guid
+from syndicate.store import Bounded, SitemapRow, Store, feed_guid
 from syndicate.targets import LocalTarget, Target, UnsafePath
 from syndicate.targets import for_settings as target_for
 
@@ -106,6 +105,9 @@ IDLE_HEARTBEAT = timedelta(seconds=60)  # how often an idle publish still logs i
 # (story_id, lang) -> (its story's version, the item): see Store.load_items
 ItemCache = Bounded[tuple[str, str], tuple[str, FeedItem]]
 ITEMS_CACHED = 5_000  # per process: the stories in many feeds at once, a few MB
+# (lang, story_id) -> (digest of its SitemapRow, its <url> element): see _render_sitemap
+UrlCache = Bounded[tuple[str, str], tuple[int, bytes]]
+URLS_CACHED = 40_000  # about 0.8 kB each: a few busy sitemap periods of a big archive
 
 
 @dataclass
@@ -121,6 +123,12 @@ class Caches:
     fragments: render_feeds.Fragments = field(
         default_factory=lambda: render_feeds.Fragments(3 * ITEMS_CACHED)
     )
+    # None in a one-off publish: every URL is rendered once there, keeping them costs memory
+    urls: UrlCache | None = field(default_factory=lambda: Bounded(URLS_CACHED))
+
+    @classmethod
+    def one_off(cls) -> Caches:
+        return cls(urls=None)
 
 
 def etag(sha256: str) -> str:
@@ -179,7 +187,21 @@ class Rendered:
     updated: datetime | None  # when its content last changed: the index's <lastmod> for it
 
 
-def split_evenly(entries: list[SitemapEntry], limit: int) -> list[list[SitemapEntry]]:
+class _OfStory(Protocol):
+    @property
+    def story_id(self) -> str: ...
+
+
+E = TypeVar("E", bound=_OfStory)
+
+
+def _digest(row: SitemapRow) -> int:
+    """What decides a URL's element, in a word (the cache lives in one process, so Python's
+    own keyed hash serves: an unlucky collision is 1 in 2**64)."""
+    return hash((row.loc, row.lastmod, row.version, row.alternates, row.x_default))
+
+
+def split_evenly(entries: list[E], limit: int) -> list[list[E]]:
     """Cut a period's URLs into files of at most ``limit``, each URL by a hash of its story.
 
     One file while the period fits. Past that, the fewest parts in which no
@@ -190,7 +212,7 @@ def split_evenly(entries: list[SitemapEntry], limit: int) -> list[list[SitemapEn
         return [entries]
     parts = -(-len(entries) // limit)
     while True:
-        buckets: list[list[SitemapEntry]] = [[] for _ in range(parts)]
+        buckets: list[list[E]] = [[] for _ in range(parts)]
         for e in entries:
             buckets[zlib.crc32(e.story_id.encode()) % parts].append(e)
         if max(len(b) for b in buckets) <= limit:
@@ -326,7 +348,7 @@ class Publisher:
             # indexes and directories last: they list what this publish has just written
             ordered = sorted(keys, key=lambda k: (k.kind in LAST, k))
             result.keys = len(ordered)
-            cache = self.caches or Caches()
+            cache = self.caches or Caches.one_off()
             self._render_keys(ordered, now, cache, result, verify, progress)
             # An index or directory that lists what this publish changed, and was not rendered
             # after it here, renders now (waiting for a publisher that has it), or, while more
@@ -656,7 +678,7 @@ class Publisher:
         if key.kind == "stylesheet":
             return [self._render_stylesheet(key)]
         if key.kind == "sitemap":
-            return self._render_sitemap(s, key, now)
+            return self._render_sitemap(s, key, now, cache)
         if key.kind == "news":
             return self._render_news(s, key, now)
         return self._render_feed(s, key, now, cache)
@@ -678,7 +700,8 @@ class Publisher:
                 return None
             if (
                 key.scope == "tag"
-                and self.store.count_live(s, key, now) < settings.feeds.tag_min_stories
+                and self.store.count_live(s, key, now, settings.feeds.tag_min_stories)
+                < settings.feeds.tag_min_stories
             ):
                 return None
             refs = self.store.feed_refs(s, key, now, settings.feeds.items)
@@ -712,15 +735,38 @@ class Publisher:
                 out.append(Rendered(twin, render_sitemaps.gzipped(data), counts[i], updated[i]))
         return out
 
-    def _render_sitemap(self, s: Session, key: OutputKey, now: datetime) -> list[Rendered] | None:
-        entries = self.store.sitemap_entries(s, key, now)
-        if not entries:
+    def _render_sitemap(
+        self, s: Session, key: OutputKey, now: datetime, cache: Caches
+    ) -> list[Rendered] | None:
+        """A period's urlset: each URL's ``<url>`` element is kept (in a worker, from one
+        publish to the next) with a digest of the row it came from (its variant's version,
+        URL, lastmod and live translations) and spliced into the file; only URLs whose row
+        changed have their text and media read and are rendered again."""
+        rows = self.store.sitemap_rows(s, key, now)
+        if not rows:
             return None
-        buckets = split_evenly(entries, self.settings.sitemaps.max_urls)
+        urls = cache.urls
+        digests = {r.story_id: _digest(r) for r in rows} if urls is not None else {}
+        # each URL's element for this render (held here: a bounded cache may let go of some)
+        held: dict[str, bytes] = {}
+        missing = []
+        for r in rows:
+            hit = urls.get((key.lang, r.story_id)) if urls is not None else None
+            if hit is not None and hit[0] == digests[r.story_id]:
+                held[r.story_id] = hit[1]
+            else:
+                missing.append(r)
+        for chunk in (missing[i : i + 2000] for i in range(0, len(missing), 2000)):
+            entries = self.store.sitemap_entries(s, key.lang, chunk)
+            for r, data in zip(chunk, render_sitemaps.url_fragments(entries), strict=True):
+                held[r.story_id] = data
+                if urls is not None:
+                    urls[(key.lang, r.story_id)] = (digests[r.story_id], data)
+        buckets = split_evenly(rows, self.settings.sitemaps.max_urls)
         changed = self.store.sitemap_changed(s, key, now)
         return self._sitemap_files(
             key,
-            [render_sitemaps.urlset(b) for b in buckets],
+            [render_sitemaps.splice_urlset(held[r.story_id] for r in b) for b in buckets],
             [len(b) for b in buckets],
             [changed for _ in buckets],
         )
@@ -748,8 +794,8 @@ class Publisher:
             return None
         gz = self.settings.sitemaps.gzip and self.settings.sitemaps.gzip_canonical
         entries = [
-            IndexEntry(o.url, o.content_updated)
-            for path, o in sorted(self.store.sitemap_outputs(s, hosts[key.value][1]).items())
+            IndexEntry(url, updated)
+            for path, url, updated in self.store.sitemap_outputs(s, hosts[key.value][1])
             if path.endswith(".gz") == gz
         ]
         data = render_sitemaps.sitemap_index(entries)
@@ -961,7 +1007,7 @@ _renderer: Publisher | None = None
 def _init_renderer(settings: Settings, target: Target, log_format: str, log_level: int) -> None:
     global _renderer
     logs.setup(log_format, log_level)
-    _renderer = Publisher(Store(settings), target=target, caches=Caches())
+    _renderer = Publisher(Store(settings), target=target, caches=Caches.one_off())
 
 
 def _render_chunk(keys: list[str], now: datetime, verify: bool, wait: bool) -> PublishResult:

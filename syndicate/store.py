@@ -40,7 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from syndicate import clean, i18n, plan
 from syndicate.config import Settings
@@ -223,16 +223,30 @@ class Bounded(OrderedDict[K, V]):
             self.popitem(last=False)
 
 
-def live(now: datetime) -> ColumnElement[bool]:
-    """The one definition of a live variant: visible status and published_at passed."""
+def live(now: datetime, v: Any = Variant) -> ColumnElement[bool]:
+    """The one definition of a live variant: visible status and published_at passed
+    (of ``v``: the Variant table or an alias of it)."""
     return and_(
-        Variant.status.in_(VISIBLE),
-        Variant.published_at.is_not(None),
-        Variant.published_at <= now,
+        v.status.in_(VISIBLE),
+        v.published_at.is_not(None),
+        v.published_at <= now,
     )
 
 
 # --- writes ---
+
+
+@dataclass(frozen=True)
+class SitemapRow:
+    """What decides a live variant's sitemap entry, read without its text or media: an
+    entry rendered earlier from the same row (and the same variant version) is the same."""
+
+    story_id: str
+    loc: str
+    lastmod: datetime
+    version: str  # the variant's content hash: its title, summary, image and video
+    alternates: tuple[tuple[str, str], ...]  # (hreflang, href), this one included
+    x_default: str | None
 
 
 @dataclass
@@ -1113,22 +1127,24 @@ class Store:
         q = q.order_by(Variant.published_at.desc(), Variant.story_id.desc()).limit(limit)
         return [(s, lang) for s, lang in session.execute(q)]
 
-    def count_live(self, session: Session, key: OutputKey, now: datetime) -> int:
-        """How many live variants a tag has (its feed exists from tag_min_stories on)."""
+    def count_live(self, session: Session, key: OutputKey, now: datetime, upto: int) -> int:
+        """How many live variants a tag has, counted up to ``upto`` (its feed exists from
+        tag_min_stories on): a tag of a big archive is not counted whole for that."""
         assert key.scope == "tag"
         tag_id = self._subject_id(session, key)
         if tag_id is None:
             return 0
-        q = (
-            select(func.count())
-            .select_from(Variant)
+        some = (
+            select(Variant.story_id)
             .join(
                 VariantTag,
                 and_(VariantTag.story_id == Variant.story_id, VariantTag.lang == Variant.lang),
             )
             .where(VariantTag.tag_id == tag_id, live(now))
+            .limit(upto)
+            .subquery()
         )
-        return session.scalar(q) or 0
+        return session.scalar(select(func.count()).select_from(some)) or 0
 
     def _subject_id(self, session: Session, key: OutputKey) -> int | None:
         """The id of a tag (by language and slug) or an author (by slug) feed's subject."""
@@ -1360,59 +1376,84 @@ class Store:
             for lang, d in periods
         }
 
-    def sitemap_entries(
-        self, session: Session, key: OutputKey, now: datetime
-    ) -> list[ri.SitemapEntry]:
-        """The live URLs of a sitemap period, oldest first, with their live translations.
+    def sitemap_rows(self, session: Session, key: OutputKey, now: datetime) -> list[SitemapRow]:
+        """The live URLs of a sitemap period, oldest first, with their live translations:
+        what decides each URL's entry but its text and media (see ``sitemap_entries``).
 
-        A period holds a bounded number of URLs (its span of days), so it is read
-        whole; the archive around it is never loaded.
+        Two queries whatever the period's size: its variants by the (lang,
+        published_at) index, and their stories' live variants by primary key.
         """
         start, end = plan.period_bounds(self.settings, key.value)
+        in_period = and_(
+            Variant.lang == key.lang,
+            live(now),
+            Variant.published_at >= start,
+            Variant.published_at < end,
+        )
         rows = session.execute(
             select(
                 Variant.story_id,
                 Variant.url,
                 Variant.updated_at,
                 Variant.published_at,
-                Variant.title,
-                Variant.summary,
+                Variant.content_hash,
             )
-            .where(
-                Variant.lang == key.lang,
-                live(now),
-                Variant.published_at >= start,
-                Variant.published_at < end,
-            )
+            .where(in_period)
             .order_by(Variant.published_at, Variant.story_id)
         ).all()
-        x_lang = self.settings.sitemaps.x_default
         order = {code: i for i, code in enumerate(self.settings.languages)}
-        out: list[ri.SitemapEntry] = []
-        for chunk in _chunks(rows, 500):
-            ids = [r.story_id for r in chunk]
-            siblings: dict[str, list[tuple[str, str]]] = {}
-            for sid, lang, url in session.execute(
-                select(Variant.story_id, Variant.lang, Variant.url).where(
-                    Variant.story_id.in_(ids), live(now)
-                )
-            ):
-                if lang in order:
-                    siblings.setdefault(sid, []).append((lang, url))
-            media = self._media(session, ids, key.lang)
-            for r in chunk:
-                alts = sorted(siblings.get(r.story_id, ()), key=lambda a: order[a[0]])
+        sibling = aliased(Variant)
+        siblings: dict[str, list[tuple[str, str]]] = {}
+        for sid, lang, url in session.execute(
+            select(sibling.story_id, sibling.lang, sibling.url)
+            .join(Variant, Variant.story_id == sibling.story_id)
+            .where(in_period, live(now, sibling))
+        ):
+            if lang in order:
+                siblings.setdefault(sid, []).append((lang, url))
+        x_lang = self.settings.sitemaps.x_default
+        out = []
+        for sid, url, updated, published, version in rows:
+            alts = siblings.get(sid, [])
+            if len(alts) > 1:
+                alts.sort(key=lambda a: order[a[0]])
+            x_default = None
+            if x_lang is not None:
                 x_default = next((u for lang, u in alts if lang == x_lang), None)
+            lastmod = updated or published
+            assert lastmod is not None  # live: published
+            out.append(SitemapRow(sid, url, lastmod, version, tuple(alts), x_default))
+        return out
+
+    def sitemap_entries(
+        self, session: Session, lang: str, rows: Sequence[SitemapRow]
+    ) -> list[ri.SitemapEntry]:
+        """The entries of sitemap rows of one language: their titles and descriptions (a
+        video's) and media, read by story id, a chunk at a time."""
+        out: list[ri.SitemapEntry] = []
+        for chunk in _chunks(list(rows), 500):
+            ids = [r.story_id for r in chunk]
+            text = {
+                sid: (title, summary)
+                for sid, title, summary in session.execute(
+                    select(Variant.story_id, Variant.title, Variant.summary).where(
+                        Variant.story_id.in_(ids), Variant.lang == lang
+                    )
+                )
+            }
+            media = self._media(session, ids, lang)
+            for r in chunk:
+                title, summary = text.get(r.story_id, ("", None))
                 image, video = media.get(r.story_id, (None, None))
                 out.append(
                     ri.SitemapEntry(
                         story_id=r.story_id,
-                        loc=r.url,
-                        lastmod=r.updated_at or r.published_at,
-                        alternates=tuple(alts),
-                        x_default=x_default,
-                        title=r.title,
-                        description=r.summary,
+                        loc=r.loc,
+                        lastmod=r.lastmod,
+                        alternates=r.alternates,
+                        x_default=r.x_default,
+                        title=title,
+                        description=summary,
                         image=image,
                         video=video,
                     )
@@ -1513,12 +1554,16 @@ class Store:
         authors = dict(session.execute(select(Author.slug, Author.name)).all())
         return tags, authors
 
-    def sitemap_outputs(self, session: Session, langs: Sequence[str]) -> dict[str, Output]:
-        """Manifest rows of the sitemaps of some languages (what a host's index lists)."""
+    def sitemap_outputs(
+        self, session: Session, langs: Sequence[str]
+    ) -> list[tuple[str, str, datetime | None]]:
+        """(path, url, content_updated) of the sitemaps of some languages, by path: what a
+        host's index lists (plain rows: a decade of daily sitemaps is thousands)."""
         cond = or_(
             *(Output.key.like(f"{kind}:{lang}:%") for lang in langs for kind in ("sitemap", "news"))
         )
-        return {o.path: o for o in session.scalars(select(Output).where(cond))}
+        q = select(Output.path, Output.url, Output.content_updated).where(cond)
+        return sorted((p, u, c) for p, u, c in session.execute(q))
 
     # --- the manifest ---
 

@@ -342,3 +342,61 @@ def test_a_warm_worker_renders_only_what_changed(store, tmp_path):
     assert not cold.failed
     for rel in result.written:
         assert (tmp_path / "warm" / rel).read_bytes() == (tmp_path / "cold" / rel).read_bytes()
+
+
+def test_a_warm_worker_renders_again_only_the_sitemap_urls_whose_row_changed(store, tmp_path):
+    """Each sitemap URL's element is kept with a digest of what decides it: after an edit
+    only the edited variant's URL is rendered again, after a new translation the story's
+    URLs in every language (their hreflang alternates changed), and the files are the
+    bytes a cold one-off publish writes."""
+    from datetime import UTC, datetime
+
+    from bench.corpus import generate
+
+    load(store, list(generate(120, seed=3, end=datetime(2026, 11, 20, 12, tzinfo=UTC))), NOW)
+    base = [
+        story(f"w-{i}", variants={"en": variant(f"Week story {i}", published_at=f"2026-11-1{i}T08:00:00+00:00")})
+        for i in range(5, 9)
+    ]  # fmt: skip
+    load(store, base, NOW)
+    store.settings = one_process(store.settings)
+    rendered: list[tuple[str, str]] = []
+    real = store.sitemap_entries
+
+    def counting(session, lang, rows):
+        rendered.extend((lang, r.story_id) for r in rows)
+        return real(session, lang, rows)
+
+    store.sitemap_entries = counting  # type: ignore[method-assign]
+    caches = pub.Caches()
+    warm = pub.Publisher(store, tmp_path / "warm", caches=caches)
+    warm.publish(ts(NOW), full=True)
+    assert len(rendered) > 150  # every URL once
+
+    def cold_equals(result: pub.PublishResult) -> None:
+        cold = pub.Publisher(store, tmp_path / "cold").publish(ts(NOW), full=True)
+        assert not cold.failed and not result.failed
+        sitemaps = [p for p in result.written if "/sitemaps/" in p]
+        assert sitemaps
+        for rel in result.written:
+            assert (tmp_path / "warm" / rel).read_bytes() == (tmp_path / "cold" / rel).read_bytes()
+
+    rendered.clear()
+    edited = story("w-6", variants={"en": variant("Week story 6, updated", published_at="2026-11-16T08:00:00+00:00", updated_at="2026-11-20T09:00:00+00:00")})  # fmt: skip
+    load(store, [edited], NOW)
+    result = warm.publish(ts(NOW))
+    assert rendered == [("en", "w-6")]
+    assert "en/sitemaps/2026-11-15.xml" in result.written
+    cold_equals(result)
+
+    rendered.clear()
+    edited["variants"]["es"] = variant("Semana 6", published_at="2026-11-16T09:00:00+00:00")
+    load(store, [edited], NOW)
+    result = warm.publish(ts(NOW))
+    assert sorted(rendered) == [("en", "w-6"), ("es", "w-6")]
+    assert {"en/sitemaps/2026-11-15.xml", "es/sitemaps/2026-11-15.xml"} <= set(result.written)
+    cold_equals(result)
+
+    rendered.clear()
+    again = warm.publish(ts(NOW), full=True)
+    assert rendered == [] and again.written == []  # nothing changed: every URL from the cache

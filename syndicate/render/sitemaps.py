@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,6 +55,31 @@ def urlset(entries: Iterable[SitemapEntry]) -> bytes:
                 _url(xf, e)
             xf.write("\n")
     return buf.getvalue() + b"\n"
+
+
+_URL_END = b"\n  </url>"
+_EMPTY = urlset(())
+_TAIL = b"\n</urlset>\n"
+assert _EMPTY.endswith(_TAIL)
+_HEAD = _EMPTY[: -len(_TAIL)]
+
+
+def url_fragments(entries: Sequence[SitemapEntry]) -> list[bytes]:
+    """Each entry's ``<url>`` element as ``urlset`` writes it, cut out of one render.
+
+    Text and attribute values are escaped (no literal "<"), so a URL's closing
+    tag at its indentation appears nowhere else.
+    """
+    body = urlset(entries)[len(_HEAD) : -len(_TAIL)]
+    parts = [p + _URL_END for p in body.split(_URL_END)[:-1]]
+    if len(parts) != len(entries) or b"".join(parts) != body:
+        raise ValueError("could not cut a urlset's entries apart")
+    return parts
+
+
+def splice_urlset(fragments: Iterable[bytes]) -> bytes:
+    """A urlset of fragments from ``url_fragments``: the bytes ``urlset`` writes."""
+    return b"".join([_HEAD, *fragments, _TAIL])
 
 
 def _url(xf: Writer, e: SitemapEntry) -> None:
