@@ -1,7 +1,7 @@
 """Benchmark: import, full publish and one-story incremental publish as the archive grows.
 
     python -m bench.scale [--stories 10000 100000 1000000] [--stores sqlite postgres]
-                          [--jobs N] [--plans] [--keep DIR]
+                          [--jobs N] [--period day|week|month] [--plans] [--keep DIR]
 
 For each size a corpus is generated (bench/corpus.py: en/ar/es with partial
 translations, Arabic slugs, images and videos, ten years of dates denser
@@ -238,13 +238,33 @@ print(*min(times[1:]))
 """
 
 
+def _site_config(work: Path, period: str) -> Path:
+    """The default settings with sitemaps cut by ``period``."""
+    default = ROOT / "config" / "default.toml"
+    text = default.read_text()
+    if "[sitemaps]" in text:
+        raise SystemExit(f"{default} has its own [sitemaps]: --period would clash with it")
+    shutil.copy(ROOT / "config" / "taxonomy.toml", work / "taxonomy.toml")
+    site = work / "site.toml"
+    site.write_text(f'{text}\n[sitemaps]\nperiod = "{period}"\n')
+    return site
+
+
 def run_store(
-    label: str, corpus: Path, stories: int, work: Path, url: str | None, jobs: int | None
+    label: str,
+    corpus: Path,
+    stories: int,
+    work: Path,
+    url: str | None,
+    jobs: int | None,
+    period: str | None = None,
 ) -> dict[str, Any]:
     out = work / "public"
     env = site_env(work, out, url)
     if jobs:
         env["SYNDICATE_PUBLISH_JOBS"] = str(jobs)
+    if period:
+        env["SYNDICATE_CONFIG"] = str(_site_config(work, period))
     syndicate = [sys.executable, "-m", "syndicate.cli"]
     measure([*syndicate, "db", "upgrade"], env)
     imp = measure([*syndicate, "import", "--no-nudge", "--now", NOW, str(corpus)], env)
@@ -350,13 +370,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stories", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--stores", nargs="+", default=["sqlite", "postgres"])
     ap.add_argument("--jobs", type=int, help="publish processes (default: the config's, per core)")
+    ap.add_argument(
+        "--period",
+        choices=["day", "week", "month"],
+        help="sitemap period (default: the default config's, a week; a big archive wants days)",
+    )
     ap.add_argument("--plans", action="store_true", help="print PostgreSQL's query plans")
     ap.add_argument("--keep", metavar="DIR", help="work here and keep the results")
     args = ap.parse_args(argv)
     base = Path(args.keep or tempfile.mkdtemp(prefix="syndicate-bench-scale-"))
     base.mkdir(parents=True, exist_ok=True)
     end = datetime.fromisoformat(NOW).astimezone(UTC)
-    print(f"{os.cpu_count()} cores; floor = the same files from memory via lxml.etree.xmlfile")
+    print(f"{os.cpu_count()} cores; sitemap period: {args.period or 'week (the default)'}")
+    print("floor = the same files from memory via lxml.etree.xmlfile")
     print("with fsync per file as the publisher does; floor¹ = the same without fsync\n")
     print(HEADER, flush=True)
     results = []
@@ -369,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
             url = _fresh_postgres(f"syndicate_bench_{n}") if label == "postgres" else None
-            r = run_store(label, corpus, n, work, url, args.jobs)
+            r = run_store(label, corpus, n, work, url, args.jobs, args.period)
             results.append(r)
             print(row(r), flush=True)
             if args.plans and url:

@@ -15,7 +15,7 @@ import multiprocessing
 import time
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
@@ -42,6 +42,7 @@ from syndicate.render.items import (
     FeedItem,
     FeedMeta,
     IndexEntry,
+    NewsEntry,
 )
 from syndicate.store import Bounded, SitemapRow, Store, feed_guid
 from syndicate.targets import LocalTarget, Target, UnsafePath
@@ -680,7 +681,7 @@ class Publisher:
         if key.kind == "sitemap":
             return self._render_sitemap(s, key, now, cache)
         if key.kind == "news":
-            return self._render_news(s, key, now)
+            return self._render_news(s, key, now, cache)
         return self._render_feed(s, key, now, cache)
 
     def _render_feed(
@@ -758,7 +759,8 @@ class Publisher:
                 missing.append(r)
         for chunk in (missing[i : i + 2000] for i in range(0, len(missing), 2000)):
             entries = self.store.sitemap_entries(s, key.lang, chunk)
-            for r, data in zip(chunk, render_sitemaps.url_fragments(entries), strict=True):
+            elements = render_sitemaps.cut_apart(render_sitemaps.urlset, entries)
+            for r, data in zip(chunk, elements, strict=True):
                 held[r.story_id] = data
                 if urls is not None:
                     urls[(key.lang, r.story_id)] = (digests[r.story_id], data)
@@ -766,25 +768,50 @@ class Publisher:
         changed = self.store.sitemap_changed(s, key, now)
         return self._sitemap_files(
             key,
-            [render_sitemaps.splice_urlset(held[r.story_id] for r in b) for b in buckets],
+            [
+                render_sitemaps.splice(render_sitemaps.urlset, (held[r.story_id] for r in b))
+                for b in buckets
+            ],
             [len(b) for b in buckets],
             [changed for _ in buckets],
         )
 
-    def _render_news(self, s: Session, key: OutputKey, now: datetime) -> list[Rendered]:
+    def _render_news(
+        self, s: Session, key: OutputKey, now: datetime, cache: Caches
+    ) -> list[Rendered]:
+        """A language's news sitemap: like a period's, each URL's element is kept with what
+        decides it (its title and publication time) and spliced into the files."""
         entries = self.store.news_entries(s, key.lang, now)
         size = self.settings.sitemaps.news_max
-        chunks = [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
         lang = self.settings.language(key.lang)
         language = render_sitemaps.news_language(key.lang)
+
+        def news_render(chunk: Sequence[NewsEntry]) -> bytes:
+            return render_sitemaps.news_urlset(chunk, publication=lang.site_name, language=language)
+
+        urls, scope = cache.urls, f"news:{key.lang}"
+        held: list[bytes] = [b""] * len(entries)
+        missing: list[int] = []
+        for i, e in enumerate(entries):
+            hit = urls.get((scope, e.loc)) if urls is not None else None
+            if hit is not None and hit[0] == hash((e.title, e.published)):
+                held[i] = hit[1]
+            else:
+                missing.append(i)
+        if missing:
+            elements = render_sitemaps.cut_apart(news_render, [entries[i] for i in missing])
+            for i, data in zip(missing, elements, strict=True):
+                held[i] = data
+                if urls is not None:
+                    e = entries[i]
+                    urls[(scope, e.loc)] = (hash((e.title, e.published)), data)
+        chunks = [held[i : i + size] for i in range(0, len(held), size)] or [[]]
+        changed = self.store.news_changed(s, key.lang, now)
         return self._sitemap_files(
             key,
-            [
-                render_sitemaps.news_urlset(c, publication=lang.site_name, language=language)
-                for c in chunks
-            ],
+            [render_sitemaps.splice(news_render, c) for c in chunks],
             [len(c) for c in chunks],
-            [self.store.news_changed(s, key.lang, now) for _ in chunks],
+            [changed for _ in chunks],
         )
 
     def _render_index(self, s: Session, key: OutputKey) -> list[Rendered] | None:

@@ -344,7 +344,9 @@ def test_a_warm_worker_renders_only_what_changed(store, tmp_path):
         assert (tmp_path / "warm" / rel).read_bytes() == (tmp_path / "cold" / rel).read_bytes()
 
 
-def test_a_warm_worker_renders_again_only_the_sitemap_urls_whose_row_changed(store, tmp_path):
+def test_a_warm_worker_renders_again_only_the_sitemap_urls_whose_row_changed(
+    store, tmp_path, monkeypatch
+):
     """Each sitemap URL's element is kept with a digest of what decides it: after an edit
     only the edited variant's URL is rendered again, after a new translation the story's
     URLs in every language (their hreflang alternates changed), and the files are the
@@ -368,25 +370,46 @@ def test_a_warm_worker_renders_again_only_the_sitemap_urls_whose_row_changed(sto
         return real(session, lang, rows)
 
     store.sitemap_entries = counting  # type: ignore[method-assign]
+    cut: list[tuple[str, int]] = []  # (urlset or news_urlset, elements rendered)
+    real_cut = pub.render_sitemaps.cut_apart
+
+    def counting_cut(render, entries):
+        cut.append((getattr(render, "__name__", "?"), len(entries)))
+        return real_cut(render, entries)
+
+    monkeypatch.setattr(pub.render_sitemaps, "cut_apart", counting_cut)
     caches = pub.Caches()
     warm = pub.Publisher(store, tmp_path / "warm", caches=caches)
     warm.publish(ts(NOW), full=True)
     assert len(rendered) > 150  # every URL once
 
     def cold_equals(result: pub.PublishResult) -> None:
-        cold = pub.Publisher(store, tmp_path / "cold").publish(ts(NOW), full=True)
+        # a directory of its own each time: a file the manifest already lists with the same
+        # bytes would not be written there again
+        cold_dir = tmp_path / f"cold-{len(list(tmp_path.glob('cold-*')))}"
+        cold = pub.Publisher(store, cold_dir).publish(ts(NOW), full=True)
         assert not cold.failed and not result.failed
         sitemaps = [p for p in result.written if "/sitemaps/" in p]
         assert sitemaps
         for rel in result.written:
-            assert (tmp_path / "warm" / rel).read_bytes() == (tmp_path / "cold" / rel).read_bytes()
+            assert (tmp_path / "warm" / rel).read_bytes() == (cold_dir / rel).read_bytes(), rel
 
     rendered.clear()
+    cut.clear()
     edited = story("w-6", variants={"en": variant("Week story 6, updated", published_at="2026-11-16T08:00:00+00:00", updated_at="2026-11-20T09:00:00+00:00")})  # fmt: skip
     load(store, [edited], NOW)
     result = warm.publish(ts(NOW))
     assert rendered == [("en", "w-6")]
+    assert cut == [("urlset", 1)]  # the en news sitemap was rendered too, all from the cache
     assert "en/sitemaps/2026-11-15.xml" in result.written
+    cold_equals(result)
+
+    cut.clear()  # a story inside the news window: its element alone is rendered again there
+    fresh = story("w-9", variants={"en": variant("News story", published_at="2026-11-20T11:00:00+00:00")})  # fmt: skip
+    load(store, [fresh], NOW)
+    result = warm.publish(ts(NOW))
+    assert sorted(cut) == [("news_render", 1), ("urlset", 1)]
+    assert any(p.startswith("en/sitemaps/news") for p in result.written)
     cold_equals(result)
 
     rendered.clear()

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -58,28 +58,38 @@ def urlset(entries: Iterable[SitemapEntry]) -> bytes:
 
 
 _URL_END = b"\n  </url>"
-_EMPTY = urlset(())
-_TAIL = b"\n</urlset>\n"
-assert _EMPTY.endswith(_TAIL)
-_HEAD = _EMPTY[: -len(_TAIL)]
+T = TypeVar("T")
 
 
-def url_fragments(entries: Sequence[SitemapEntry]) -> list[bytes]:
-    """Each entry's ``<url>`` element as ``urlset`` writes it, cut out of one render.
+def cut_apart(render: Callable[[Sequence[T]], bytes], entries: Sequence[T]) -> list[bytes]:
+    """Each entry's ``<url>`` element as ``render`` writes it, cut out of one render.
 
     Text and attribute values are escaped (no literal "<"), so a URL's closing
     tag at its indentation appears nowhere else.
     """
-    body = urlset(entries)[len(_HEAD) : -len(_TAIL)]
+    head, tail = _ends(render)
+    body = render(entries)[len(head) : -len(tail)]
     parts = [p + _URL_END for p in body.split(_URL_END)[:-1]]
     if len(parts) != len(entries) or b"".join(parts) != body:
         raise ValueError("could not cut a urlset's entries apart")
     return parts
 
 
-def splice_urlset(fragments: Iterable[bytes]) -> bytes:
-    """A urlset of fragments from ``url_fragments``: the bytes ``urlset`` writes."""
-    return b"".join([_HEAD, *fragments, _TAIL])
+def splice(render: Callable[[Sequence[T]], bytes], fragments: Iterable[bytes]) -> bytes:
+    """The bytes ``render`` writes for the entries whose elements ``cut_apart`` gave."""
+    head, tail = _ends(render)
+    return b"".join([head, *fragments, tail])
+
+
+_TAIL = b"\n</urlset>\n"
+
+
+def _ends(render: Callable[[Sequence[T]], bytes]) -> tuple[bytes, bytes]:
+    """A urlset's bytes before its first entry and after its last (an empty one, cut)."""
+    empty = render(())
+    if not empty.endswith(_TAIL):
+        raise ValueError("a urlset no longer ends as expected")
+    return empty[: -len(_TAIL)], _TAIL
 
 
 def _url(xf: Writer, e: SitemapEntry) -> None:
