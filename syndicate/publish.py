@@ -109,6 +109,7 @@ ITEMS_CACHED = 5_000  # per process: the stories in many feeds at once, a few MB
 # (lang, story_id) -> (digest of its SitemapRow, its <url> element): see _render_sitemap
 UrlCache = Bounded[tuple[str, str], tuple[int, bytes]]
 URLS_CACHED = 40_000  # about 0.8 kB each: a few busy sitemap periods of a big archive
+MANIFEST_LINES_CACHED = 50_000  # about 0.5 kB each: every output of a decade of daily sitemaps
 
 
 @dataclass
@@ -126,10 +127,14 @@ class Caches:
     )
     # None in a one-off publish: every URL is rendered once there, keeping them costs memory
     urls: UrlCache | None = field(default_factory=lambda: Bounded(URLS_CACHED))
+    # path -> (its manifest row, its line in manifest.json)
+    manifest: Bounded[str, tuple[tuple[Any, ...], str]] | None = field(
+        default_factory=lambda: Bounded(MANIFEST_LINES_CACHED)
+    )
 
     @classmethod
     def one_off(cls) -> Caches:
-        return cls(urls=None)
+        return cls(urls=None, manifest=None)
 
 
 def etag(sha256: str) -> str:
@@ -986,9 +991,17 @@ class Publisher:
 
     def _write_manifest_from(self, outputs: Iterable[Any], gone: list[str]) -> None:
         # one output per line, each by the C encoder (an indented dump goes through
-        # json's pure-Python encoder: 4x slower on a big site's every publish)
-        lines = [
-            json.dumps(
+        # json's pure-Python encoder: 4x slower on a big site's every publish); a worker
+        # keeps each row's line and encodes again only the rows that changed
+        kept = self.caches.manifest if self.caches is not None else None
+        lines = []
+        for o in outputs:
+            row = tuple(o)
+            hit = kept.get(o.path) if kept is not None else None
+            if hit is not None and hit[0] == row:
+                lines.append(hit[1])
+                continue
+            line = json.dumps(
                 {
                     "url": o.url,
                     "path": o.path,
@@ -1002,8 +1015,9 @@ class Publisher:
                 },
                 ensure_ascii=False,
             )
-            for o in outputs
-        ]
+            if kept is not None:
+                kept[o.path] = (row, line)
+            lines.append(line)
         data = (
             '{"version": 1, "outputs": [\n'
             + ",\n".join(lines)

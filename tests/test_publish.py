@@ -387,6 +387,11 @@ def test_a_warm_worker_renders_again_only_the_sitemap_urls_whose_row_changed(
         # a directory of its own each time: a file the manifest already lists with the same
         # bytes would not be written there again
         cold_dir = tmp_path / f"cold-{len(list(tmp_path.glob('cold-*')))}"
+        # the warm manifest (its lines kept from earlier publishes) is the one written afresh
+        pub.Publisher(store, cold_dir)._write_manifest()
+        fresh = (cold_dir / "manifest.json").read_bytes()
+        assert (tmp_path / "warm" / "manifest.json").read_bytes() == fresh
+        assert caches.manifest
         cold = pub.Publisher(store, cold_dir).publish(ts(NOW), full=True)
         assert not cold.failed and not result.failed
         sitemaps = [p for p in result.written if "/sitemaps/" in p]
