@@ -8,6 +8,7 @@ client) and never see markup we did not allow.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -20,6 +21,9 @@ _XML_FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010
 # Bidi controls and other invisible formatting that has no place in a URL path.
 _BIDI = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SPACES = re.compile(r"\s+")
+MAX_SLUG = 512  # characters: the store's slug column
+# A host name after IDNA encoding (RFC 1123 labels), or an IP literal.
+_HOST = re.compile(r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$")
 # Arabic tashkeel (harakat, shadda, sukun, dagger alif) and tatweel: dropped from slugs.
 _ARABIC_MARKS = frozenset("\u0640\u0670" + "".join(chr(c) for c in range(0x064B, 0x0660)))
 
@@ -70,6 +74,8 @@ def article_slug(value: str) -> str:
         raise ValueError("must not be empty")
     if slug in (".", ".."):
         raise ValueError("must not be a dot segment")
+    if len(slug) > MAX_SLUG:
+        raise ValueError(f"must be at most {MAX_SLUG} characters, got {len(slug)}")
     bad = sorted(
         {c for c in slug if c in "/\\?#%" or c.isspace() or unicodedata.category(c)[0] == "C"}
     )
@@ -100,6 +106,13 @@ def absolute_url(value: str) -> str:
         host = parts.hostname.encode("idna").decode("ascii")
     except UnicodeError:
         raise ValueError("host is not a valid domain name") from None
+    if ":" in host:  # an IPv6 literal: urlsplit took its brackets off
+        try:
+            host = f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            raise ValueError("host is not a valid IPv6 address") from None
+    elif not _HOST.match(host):
+        raise ValueError("host is not a valid domain name")
     netloc = host
     if parts.port:
         netloc += f":{parts.port}"
@@ -205,4 +218,5 @@ def html(fragment: str, *, base_url: str | None = None, embed_hosts: Iterable[st
         strip_comments=True,
         url_relative=("rewrite_with_base", base_url) if base_url else "deny",
     )
-    return str(cleaned).strip()
+    # again after sanitizing: a character reference (&#1;) decodes to what XML forbids
+    return text(str(cleaned)).strip()
