@@ -12,7 +12,7 @@ import ipaddress
 import re
 import unicodedata
 from collections.abc import Iterable
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import nh3
 
@@ -186,6 +186,17 @@ _ATTRIBUTES = {
     "*": {"lang", "dir"},
 }
 _URL_ATTRS = {"href", "src", "poster", "cite"}
+_URL_SCHEMES = {"http", "https", "mailto"}
+# A URL's scheme as a browser reads it (WHATWG URL: C0 controls and spaces around
+# it are trimmed, tabs and newlines anywhere removed): "java\tscript:" is javascript:.
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_TRIM = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$|[\t\n\r]")
+
+
+def url_scheme(value: str) -> str | None:
+    """The scheme of a URL in an attribute (lower case), or None when it is relative."""
+    found = _SCHEME.match(_TRIM.sub("", value).lower())
+    return found.group(1) if found else None
 
 
 def html(fragment: str, *, base_url: str | None = None, embed_hosts: Iterable[str] = ()) -> str:
@@ -202,6 +213,13 @@ def html(fragment: str, *, base_url: str | None = None, embed_hosts: Iterable[st
     hosts = frozenset(h.lower() for h in embed_hosts)
 
     def keep(element: str, attribute: str, value: str) -> str | None:
+        if attribute in _URL_ATTRS:
+            scheme = url_scheme(value)
+            if scheme is not None and scheme not in _URL_SCHEMES:
+                return None
+            # nh3 checks and resolves href, src and poster, but takes cite for text
+            if attribute == "cite" and scheme is None:
+                return urljoin(base_url, value) if base_url else None
         if element == "iframe" and attribute == "src":
             parts = urlsplit(value)
             if parts.scheme != "https" or (parts.hostname or "").lower() not in hosts:
@@ -212,7 +230,7 @@ def html(fragment: str, *, base_url: str | None = None, embed_hosts: Iterable[st
         text(fragment),
         tags=_TAGS,
         attributes=_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer",
         attribute_filter=keep,
         strip_comments=True,

@@ -124,16 +124,37 @@ def read_ndjson(stream: TextIO | Iterable[str], settings: Settings) -> Iterator[
             yield line
 
 
+def load_json(raw: str | bytes) -> Any:
+    """``json.loads``, each way it can fail told as a ValueError that says why.
+
+    Besides malformed text, Python's decoder raises RecursionError on deep
+    nesting and ValueError on an integer of over 4300 digits, and accepts
+    NaN and Infinity, which JSON (RFC 8259) does not have.
+    """
+    try:
+        return json.loads(raw, parse_constant=_no_constant)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"not valid JSON: {e.msg} (line {e.lineno} column {e.colno})") from None
+    except UnicodeDecodeError:
+        raise ValueError("not valid UTF-8") from None
+    except RecursionError:
+        raise ValueError("not valid JSON: nested too deeply") from None
+    except ValueError as e:
+        raise ValueError(f"not valid JSON: {e}") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def parse_line(number: int, raw: str, settings: Settings) -> Line | None:
     """One NDJSON line: None when blank, else its record or what is wrong with it."""
     if not raw.strip():
         return None
     try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError as e:
-        return Line(number, None, RecordError("-", [("json", f"not valid JSON: {e.msg}")]))
-    except UnicodeDecodeError:
-        return Line(number, None, RecordError("-", [("json", "not valid UTF-8")]))
+        obj = load_json(raw)
+    except ValueError as e:
+        return Line(number, None, RecordError("-", [("json", str(e))]))
     try:
         return Line(number, parse_object(obj, settings), None)
     except RecordError as e:
