@@ -601,3 +601,49 @@ def test_a_hostile_line_in_a_batch_is_refused_alone(site: Store, api: TestClient
     }
     assert set(changed) <= {"story", "variant", "outbox"}
     assert all("st-ok" in row or t == "outbox" for t, rows in changed.items() for row in rows)
+
+
+# --- values at the edge of what the store holds -----------------------------
+
+
+def with_field(field: str, value: Any, story_id: str = "st-edge") -> dict[str, Any]:
+    fields: dict[str, Any] = {"slug": "edge"}
+    head, _, tail = field.partition(".")
+    if tail:
+        fields[head] = {"url": "https://media.example.net/m", tail: value}
+    else:
+        fields[head] = value
+    return story(story_id, variants={"en": variant("Edge", **fields)})
+
+
+# (field, the largest value the store holds, one past it)
+EDGES: list[tuple[str, Any, Any]] = [
+    ("slug", "x" * 512, "x" * 513),
+    ("image.mime", "image/" + "x" * 94, "image/" + "x" * 95),
+    ("image.width", 2**31 - 1, 2**31),
+    ("video.duration_s", 2**31 - 1, 2**70),
+    ("published_at", "1000-01-01T00:00:00Z", "0999-12-31T23:59:59Z"),
+    ("published_at", "1000-01-01T05:00:00+05:00", "1000-01-01T04:59:59+05:00"),
+    ("published_at", "9998-12-31T23:59:59Z", "9999-01-01T00:00:00Z"),
+    ("updated_at", "9998-12-31T18:59:59-05:00", "9999-12-31T23:00:00-05:00"),
+    ("url", "https://[2001:db8::1]:8443/a", "https://exa mple.net/a"),
+]
+
+
+def test_values_at_the_store_limits(store: Store, tmp_path: Path) -> None:
+    """The largest values are stored and published on both backends; one past is refused."""
+    store.settings = replace(store.settings, output_dir=tmp_path / "site" / "a" / "b" / "out")
+    published(store, *[with_field(f, fits, f"st-edge-{i}") for i, (f, fits, _) in enumerate(EDGES)])
+    for i, (field, _, too_big) in enumerate(EDGES):
+        assert_refused(store, with_field(field, too_big, f"st-past-{i}"), f"variants.en.{field}")
+
+
+def test_one_language_given_twice_is_refused(site: Store) -> None:
+    twice = story("st-twice", variants={"en": variant("One"), "EN": variant("Two")})
+    assert_refused(site, twice, "variants.EN")
+
+
+def test_character_references_to_forbidden_characters_leave_no_trace(site: Store) -> None:
+    body = "<p>a&#1;b&#x0B;c&#xFFFE;d&#0;e</p><img alt='&#1;' src='https://example.net/&#1;i'>"
+    written = published(site, story("st-refs", variants={"en": variant("Refs", body_html=body)}))
+    assert "en/feeds/all.rss" in written
