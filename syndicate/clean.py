@@ -8,10 +8,11 @@ client) and never see markup we did not allow.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from collections.abc import Iterable
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import nh3
 
@@ -20,6 +21,9 @@ _XML_FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010
 # Bidi controls and other invisible formatting that has no place in a URL path.
 _BIDI = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SPACES = re.compile(r"\s+")
+MAX_SLUG = 512  # characters: the store's slug column
+# A host name after IDNA encoding (RFC 1123 labels), or an IP literal.
+_HOST = re.compile(r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$")
 # Arabic tashkeel (harakat, shadda, sukun, dagger alif) and tatweel: dropped from slugs.
 _ARABIC_MARKS = frozenset("\u0640\u0670" + "".join(chr(c) for c in range(0x064B, 0x0660)))
 
@@ -70,6 +74,8 @@ def article_slug(value: str) -> str:
         raise ValueError("must not be empty")
     if slug in (".", ".."):
         raise ValueError("must not be a dot segment")
+    if len(slug) > MAX_SLUG:
+        raise ValueError(f"must be at most {MAX_SLUG} characters, got {len(slug)}")
     bad = sorted(
         {c for c in slug if c in "/\\?#%" or c.isspace() or unicodedata.category(c)[0] == "C"}
     )
@@ -100,6 +106,13 @@ def absolute_url(value: str) -> str:
         host = parts.hostname.encode("idna").decode("ascii")
     except UnicodeError:
         raise ValueError("host is not a valid domain name") from None
+    if ":" in host:  # an IPv6 literal: urlsplit took its brackets off
+        try:
+            host = f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            raise ValueError("host is not a valid IPv6 address") from None
+    elif not _HOST.match(host):
+        raise ValueError("host is not a valid domain name")
     netloc = host
     if parts.port:
         netloc += f":{parts.port}"
@@ -173,6 +186,17 @@ _ATTRIBUTES = {
     "*": {"lang", "dir"},
 }
 _URL_ATTRS = {"href", "src", "poster", "cite"}
+_URL_SCHEMES = {"http", "https", "mailto"}
+# A URL's scheme as a browser reads it (WHATWG URL: C0 controls and spaces around
+# it are trimmed, tabs and newlines anywhere removed): "java\tscript:" is javascript:.
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_TRIM = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$|[\t\n\r]")
+
+
+def url_scheme(value: str) -> str | None:
+    """The scheme of a URL in an attribute (lower case), or None when it is relative."""
+    found = _SCHEME.match(_TRIM.sub("", value).lower())
+    return found.group(1) if found else None
 
 
 def html(fragment: str, *, base_url: str | None = None, embed_hosts: Iterable[str] = ()) -> str:
@@ -189,6 +213,13 @@ def html(fragment: str, *, base_url: str | None = None, embed_hosts: Iterable[st
     hosts = frozenset(h.lower() for h in embed_hosts)
 
     def keep(element: str, attribute: str, value: str) -> str | None:
+        if attribute in _URL_ATTRS:
+            scheme = url_scheme(value)
+            if scheme is not None and scheme not in _URL_SCHEMES:
+                return None
+            # nh3 checks and resolves href, src and poster, but takes cite for text
+            if attribute == "cite" and scheme is None:
+                return urljoin(base_url, value) if base_url else None
         if element == "iframe" and attribute == "src":
             parts = urlsplit(value)
             if parts.scheme != "https" or (parts.hostname or "").lower() not in hosts:
@@ -199,10 +230,11 @@ def html(fragment: str, *, base_url: str | None = None, embed_hosts: Iterable[st
         text(fragment),
         tags=_TAGS,
         attributes=_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer",
         attribute_filter=keep,
         strip_comments=True,
         url_relative=("rewrite_with_base", base_url) if base_url else "deny",
     )
-    return str(cleaned).strip()
+    # again after sanitizing: a character reference (&#1;) decodes to what XML forbids
+    return text(str(cleaned)).strip()

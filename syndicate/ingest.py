@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from syndicate import clean, plan
@@ -19,10 +19,17 @@ from syndicate.config import Settings
 
 ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 COVERAGE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-MIME_RE = re.compile(r"^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$")
+# a media type as the store keeps it (at most 100 characters)
+MIME_RE = re.compile(r"^(?=.{3,100}$)[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$")
 RFC3339_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$"
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII
 )
+# Timestamps outside these years are refused: RSS (RFC 822) and sitemap (W3C) dates
+# have four-digit years, and the store's date arithmetic (lifetimes, sitemap periods,
+# UTC conversion) must stay inside Python's years 1-9999.
+EARLIEST = datetime(1000, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
+INT_MAX = 2**31 - 1  # the store's integer columns
 STATUSES = ("published", "draft", "scheduled", "retracted")
 
 
@@ -117,16 +124,37 @@ def read_ndjson(stream: TextIO | Iterable[str], settings: Settings) -> Iterator[
             yield line
 
 
+def load_json(raw: str | bytes) -> Any:
+    """``json.loads``, each way it can fail told as a ValueError that says why.
+
+    Besides malformed text, Python's decoder raises RecursionError on deep
+    nesting and ValueError on an integer of over 4300 digits, and accepts
+    NaN and Infinity, which JSON (RFC 8259) does not have.
+    """
+    try:
+        return json.loads(raw, parse_constant=_no_constant)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"not valid JSON: {e.msg} (line {e.lineno} column {e.colno})") from None
+    except UnicodeDecodeError:
+        raise ValueError("not valid UTF-8") from None
+    except RecursionError:
+        raise ValueError("not valid JSON: nested too deeply") from None
+    except ValueError as e:
+        raise ValueError(f"not valid JSON: {e}") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def parse_line(number: int, raw: str, settings: Settings) -> Line | None:
     """One NDJSON line: None when blank, else its record or what is wrong with it."""
     if not raw.strip():
         return None
     try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError as e:
-        return Line(number, None, RecordError("-", [("json", f"not valid JSON: {e.msg}")]))
-    except UnicodeDecodeError:
-        return Line(number, None, RecordError("-", [("json", "not valid UTF-8")]))
+        obj = load_json(raw)
+    except ValueError as e:
+        return Line(number, None, RecordError("-", [("json", str(e))]))
     try:
         return Line(number, parse_object(obj, settings), None)
     except RecordError as e:
@@ -258,10 +286,20 @@ class _Validator:
             )
             return None
         try:
-            return datetime.fromisoformat(value.upper())
+            moment = datetime.fromisoformat(value.upper())
         except ValueError as e:
             self.fail(path, f"not a valid date and time: {e}")
             return None
+        try:
+            in_range = EARLIEST <= moment.astimezone(UTC) <= LATEST
+        except OverflowError:  # year 1 east of UTC, or year 9999 west of it
+            in_range = False
+        if not in_range:
+            self.fail(
+                path, f"must be between the years {EARLIEST.year} and {LATEST.year}, got {value!r}"
+            )
+            return None
+        return moment
 
     def url(
         self, obj: Mapping[str, Any], key: str, path: str, *, required: bool = False
@@ -284,8 +322,8 @@ class _Validator:
         value = obj.get(key)
         if value is None:
             return None
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            self.fail(path, f"must be an integer >= {minimum}, got {value!r}")
+        if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= INT_MAX:
+            self.fail(path, f"must be an integer >= {minimum} and <= {INT_MAX}, got {value!r}")
             return None
         return value
 
@@ -294,7 +332,10 @@ class _Validator:
         if value is None:
             return None
         if not isinstance(value, str) or not MIME_RE.match(value.lower()):
-            self.fail(path, f"must be a media type such as image/jpeg, got {value!r}")
+            self.fail(
+                path,
+                f"must be a media type such as image/jpeg (at most 100 characters), got {value!r}",
+            )
             return None
         return value.lower()
 
@@ -345,6 +386,7 @@ def _story(v: _Validator, obj: Mapping[str, Any], settings: Settings) -> StoryIn
     elif not isinstance(raw_variants, Mapping) or not raw_variants:
         v.fail("variants", "must be an object with at least one language")
     else:
+        seen: dict[str, str] = {}  # configured code -> the key it was given as
         for tag, raw in raw_variants.items():
             path = f"variants.{tag}"
             lang = settings.match_language(tag)
@@ -355,6 +397,10 @@ def _story(v: _Validator, obj: Mapping[str, Any], settings: Settings) -> StoryIn
                     f"(configured: {', '.join(settings.languages)})",
                 )
                 continue
+            if lang in seen:  # "en" and "EN" name one variant: which would win is a guess
+                v.fail(path, f"language {tag!r} is given twice (also as {seen[lang]!r})")
+                continue
+            seen[lang] = tag
             if not isinstance(raw, Mapping):
                 v.fail(path, "must be an object")
                 continue

@@ -35,10 +35,11 @@ class UnsafePath(ValueError):
 
 
 def check_relative(relative: str) -> PurePosixPath:
-    """A relative path with no way out: no absolute path, '..', '.', empty part or backslash."""
+    """A relative path with no way out: no absolute path, '..', '.', empty part, backslash or NUL."""
     rel = PurePosixPath(relative)
     segments = relative.split("/")
-    if rel.is_absolute() or "\\" in relative or any(seg in ("", ".", "..") for seg in segments):
+    bad = rel.is_absolute() or "\\" in relative or "\x00" in relative
+    if bad or any(seg in ("", ".", "..") for seg in segments):
         raise UnsafePath(f"refusing to write outside the output directory: {relative!r}")
     return rel
 

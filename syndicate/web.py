@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from syndicate import i18n, plan
 from syndicate.config import HttpSettings
 from syndicate.i18n import _
-from syndicate.ingest import Record, RecordError, StoryIn, parse_object, read_ndjson
+from syndicate.ingest import Record, RecordError, StoryIn, load_json, parse_object, read_ndjson
 from syndicate.model import ApiKey, BreakingItem, Outbox, Output, PublishLog
 from syndicate.render import pages
 from syndicate.store import Store
@@ -148,11 +148,9 @@ def create_app(
 
     def parse(body: bytes, kind: str, record_id: str) -> Record:
         try:
-            obj = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise HTTPException(
-                422, [{"loc": ["body"], "msg": f"not valid JSON: {e}", "type": "json"}]
-            ) from None
+            obj = load_json(body)
+        except ValueError as e:
+            raise HTTPException(422, [{"loc": ["body"], "msg": str(e), "type": "json"}]) from None
         if isinstance(obj, dict):
             obj.setdefault("type", kind)
             obj.setdefault("id", record_id)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from email.utils import parsedate_to_datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import feedparser
 import jsonschema
+import pytest
 from lxml import etree
+from lxml import html as lxml_html
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -21,6 +25,11 @@ RFC822 = re.compile(
     r"|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d [+-]\d{4}$"
 )
 SCHEMA = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text())
+SITEMAP_SCHEMAS = Path(__file__).resolve().parent.parent.parent / "shared" / "schemas"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# URL schemes a sanitized body may keep (clean.html's allow-list)
+SAFE_SCHEMES = ("http", "https", "mailto")
+URL_ATTRIBUTES = ("href", "src", "poster", "cite", "action", "formaction", "xlink:href", "data")
 
 
 def parse_ok(data: bytes) -> Any:
@@ -91,3 +100,56 @@ def check_json(data: bytes, lang: str) -> dict[str, Any]:
 
 
 CHECKS = {"rss": check_rss, "atom": check_atom, "json": check_json}
+
+
+@cache
+def sitemap_schemas() -> dict[str, etree.XMLSchema]:
+    """The sitemap and sitemap index XSDs (combined: image, video, news, xhtml), by root name."""
+    if not (SITEMAP_SCHEMAS / "sitemap-combined.xsd").exists():
+        if IN_CI:
+            pytest.fail(f"the sitemap schemas are missing at {SITEMAP_SCHEMAS}")
+        pytest.skip(f"the sitemap schemas are not at {SITEMAP_SCHEMAS}")
+    parser = etree.XMLParser(no_network=True)
+    return {
+        "urlset": etree.XMLSchema(
+            etree.parse(str(SITEMAP_SCHEMAS / "sitemap-combined.xsd"), parser)
+        ),
+        "sitemapindex": etree.XMLSchema(
+            etree.parse(str(SITEMAP_SCHEMAS / "siteindex-combined.xsd"), parser)
+        ),
+    }
+
+
+def check_sitemap(data: bytes, *, empty_ok: bool = False) -> etree._Element:
+    """A urlset, news urlset or sitemap index, valid against its schema.
+
+    ``empty_ok``: a news sitemap is published even with nothing in its window,
+    as a urlset with no url, which the schema (one url at least) does not allow.
+    """
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    if empty_ok and len(root) == 0 and etree.QName(root).localname == "urlset":
+        return root
+    sitemap_schemas()[etree.QName(root).localname].assertValid(root)
+    return root
+
+
+def check_safe_html(fragment: str) -> None:
+    """No script, no event handler, no URL with a scheme outside the allow-list."""
+    if not fragment.strip():
+        return
+    for el in lxml_html.fragments_fromstring(f"<div>{fragment}</div>")[0].iter():
+        if not isinstance(el.tag, str):  # comments and processing instructions
+            raise AssertionError(f"markup other than elements kept: {el!r}")
+        assert el.tag not in ("script", "style", "object", "embed", "svg", "math", "form"), el.tag
+        for name, value in el.attrib.items():
+            assert not name.lower().startswith("on"), f"event handler kept: {name}={value!r}"
+            assert name.lower() != "style", f"style attribute kept: {value!r}"
+            if name.lower() in URL_ATTRIBUTES:
+                check_safe_url(value)
+
+
+def check_safe_url(url: str) -> None:
+    """An absolute http(s) or mailto URL, as a browser would read it (controls and spaces out)."""
+    squeezed = re.sub(r"[\x00-\x20\x7f-\x9f]", "", url).lower()
+    scheme = squeezed.split(":", 1)[0] if ":" in squeezed else ""
+    assert scheme in SAFE_SCHEMES, f"unsafe URL kept: {url!r}"

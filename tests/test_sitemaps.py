@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import IN_CI, SHARED, load, make_store, publish
+from conftest import load, make_store, publish
 from factories import story, variant
+from feedcheck import sitemap_schemas
 from lxml import etree
 from sample_site import NOW, objects
 
@@ -20,23 +21,12 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 IMAGE = "{http://www.google.com/schemas/sitemap-image/1.1}"
 VIDEO = "{http://www.google.com/schemas/sitemap-video/1.1}"
-SCHEMAS = SHARED / "schemas"
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def schemas():
-    if not (SCHEMAS / "sitemap-combined.xsd").exists():
-        if IN_CI:
-            pytest.fail(f"the sitemap schemas are missing at {SCHEMAS}")
-        pytest.skip(f"the sitemap schemas are not at {SCHEMAS}")
-    parser = etree.XMLParser(no_network=True)
-    return {
-        "urlset": etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap-combined.xsd"), parser)),
-        "sitemapindex": etree.XMLSchema(
-            etree.parse(str(SCHEMAS / "siteindex-combined.xsd"), parser)
-        ),
-    }
+    return sitemap_schemas()
 
 
 def out(store) -> Path:

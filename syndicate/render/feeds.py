@@ -20,6 +20,7 @@ per story.
 
 from __future__ import annotations
 
+import html
 import json
 import mimetypes
 from collections import OrderedDict
@@ -211,6 +212,10 @@ def _entries(fg: FeedGenerator, meta: FeedMeta, items: Sequence[FeedItem]) -> No
             href=item.url, rel="alternate", hreflang=item.lang, type="text/html"
         )
         if item.summary:
+            # RSS readers take <description> as HTML (RSS 2.0: "entity-encoded HTML is
+            # allowed"), and the summary is plain text: "<b>" in it is text, not markup.
+            # Atom's <summary> and JSON Feed's summary are text as they stand.
+            fe.description(html.escape(item.summary, quote=False))
             fe.summary(item.summary)
         content = _content_html(meta, item)
         if content:
