@@ -8,6 +8,7 @@ by skipping them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -29,7 +30,10 @@ from syndicate.store import Store, open_engine
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 ADMIN_URL = os.environ.get("SYNDICATE_TEST_POSTGRES_URL", "postgresql+psycopg:///postgres")
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+# a PostgreSQL database per xdist worker and per checkout: test runs of two
+# checkouts side by side on one machine must not drop each other's databases
+CHECKOUT = hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
+WORKER = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{CHECKOUT}"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

@@ -181,22 +181,26 @@ def test_the_database_never_holds_a_raw_key(sqlite_store):
 
 
 @pytest.fixture
-def captured_logs(monkeypatch) -> Iterator[io.StringIO]:
+def captured_logs() -> Iterator[io.StringIO]:
     """Every log record, as `syndicate --log-format json -v` would write it (uvicorn's
     included: server_config hands its logs to ours), at DEBUG."""
     out = io.StringIO()
     handler = logging.StreamHandler(out)
     handler.setFormatter(logs.JSONFormatter())
-    root = logging.getLogger()
-    monkeypatch.setattr(root, "handlers", [handler])
-    monkeypatch.setattr(root, "level", logging.DEBUG)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
-        # an earlier uvicorn in this process (default log config) may have taken them over
-        logger = logging.getLogger(name)
-        monkeypatch.setattr(logger, "handlers", [])
-        monkeypatch.setattr(logger, "propagate", True)
-        monkeypatch.setattr(logger, "level", logging.NOTSET)
-    yield out
+    # an earlier uvicorn in this process (default log config) may have taken these over
+    loggers = [logging.getLogger(n) for n in ("", "uvicorn", "uvicorn.error", "uvicorn.access")]
+    saved = [(lg, lg.handlers, lg.propagate, lg.level, lg.disabled) for lg in loggers]
+    for lg in loggers:
+        lg.handlers = [handler] if lg.name == "root" else []
+        lg.propagate = True
+        lg.disabled = False
+        lg.setLevel(logging.DEBUG if lg.name == "root" else logging.NOTSET)  # clears the cache
+    try:
+        yield out
+    finally:
+        for lg, handlers, propagate, level, disabled in saved:
+            lg.handlers, lg.propagate, lg.disabled = handlers, propagate, disabled
+            lg.setLevel(level)
 
 
 def test_keys_and_the_authorization_header_are_never_logged(sqlite_store, captured_logs):
@@ -321,9 +325,11 @@ def test_rate_limits_are_configured_in_the_http_section(tmp_path):
     conf = tmp_path / "c.toml"
 
     def write(http: str) -> None:
+        """The embedded default with these [http] lines instead of its own."""
+        names = {line.split(" = ")[0] + " " for line in http.splitlines()}
+        lines = (ROOT / "config" / "default.toml").read_text().splitlines(keepends=True)
         conf.write_text(
-            (ROOT / "config" / "default.toml")
-            .read_text()
+            "".join(line for line in lines if not line.startswith(tuple(names)))
             .replace('taxonomy = "taxonomy.toml"', f'taxonomy = "{ROOT}/config/taxonomy.toml"')
             .replace("[http]\n", f"[http]\n{http}\n")
         )
