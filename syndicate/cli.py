@@ -492,7 +492,7 @@ def serve(ctx: Context, host: str, port: int, out_dir: str | None) -> None:
     """Serve the ingest API and the published files (ETag, 304, gzip) with uvicorn."""
     import uvicorn
 
-    from syndicate.web import create_app, default_broker_check, default_nudge
+    from syndicate.web import create_app, default_broker_check, default_nudge, server_config
 
     store = _open_store(ctx)
     root = Path(out_dir) if out_dir else store.settings.output_dir
@@ -504,12 +504,8 @@ def serve(ctx: Context, host: str, port: int, out_dir: str | None) -> None:
     if any(lang.host_url == base for lang in store.settings.languages.values()):
         click.echo(f"  sitemap index: {base}sitemap.xml   robots.txt: {base}robots.txt")
     click.echo("press Ctrl-C to stop")
-    uvicorn.run(
-        create_app(store, root, nudge=default_nudge, broker_check=default_broker_check),
-        host=host,
-        port=port,
-        log_level="warning",
-    )
+    app = create_app(store, root, nudge=default_nudge, broker_check=default_broker_check)
+    uvicorn.Server(server_config(app, host, port)).run()
 
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "stories.ndjson"

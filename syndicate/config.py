@@ -48,6 +48,13 @@ ENV_OVERRIDES = {
     "SYNDICATE_OUTPUT_URL": "output_url",
     "SYNDICATE_S3_ENDPOINT_URL": "s3.endpoint_url",
     "SYNDICATE_S3_REGION": "s3.region",
+    "SYNDICATE_HTTP_RATE_LIMIT": "http.rate_limit",
+    "SYNDICATE_HTTP_RATE_BURST": "http.rate_burst",
+    "SYNDICATE_HTTP_AUTH_FAILURE_LIMIT": "http.auth_failure_limit",
+    "SYNDICATE_HTTP_BODY_TIMEOUT": "http.body_timeout",
+    "SYNDICATE_HTTP_REQUEST_TIMEOUT": "http.request_timeout",
+    "SYNDICATE_HTTP_CORS_FEEDS": "http.cors_feeds",
+    "SYNDICATE_HTTP_HSTS": "http.hsts",
 }
 
 
@@ -186,10 +193,20 @@ class PublishSettings:
 
 @dataclass(frozen=True)
 class HttpSettings:
-    """The built-in server: request limits and the Cache-Control of each class of output."""
+    """The built-in server: request limits, security headers and the Cache-Control of each
+    class of output."""
 
     max_body: int = 1 << 20  # bytes of one story or breaking item
     max_bulk: int = 64 << 20  # bytes of an NDJSON batch
+    # per API key and API process: a token bucket refilled at rate_limit a minute
+    rate_limit: int = 1200
+    rate_burst: int = 100
+    # failed authentications a minute per client address (and at once); past it, 429
+    auth_failure_limit: int = 10
+    body_timeout: timedelta = timedelta(seconds=60)  # the whole body must arrive within it: 408
+    request_timeout: timedelta = timedelta(seconds=120)  # an API request's handling: 503
+    cors_feeds: bool = False  # Access-Control-Allow-Origin: * on published feeds
+    hsts: str = ""  # Strict-Transport-Security, sent on HTTPS requests only; "" for none
     cache_control: Mapping[str, str] = field(
         default_factory=lambda: {
             "default": "public, max-age=60",
@@ -551,9 +568,26 @@ def _http(r: _Reader, raw: Mapping[str, Any]) -> HttpSettings:
                 f"(printable ASCII, one line), got {value!r}"
             )
         cache[cls] = value.strip()
+    hsts = r.string(raw, "hsts", where="http", default="").strip()
+    if hsts and not re.match(r"^max-age=\d+(\s*;\s*(includeSubDomains|preload))*$", hsts):
+        raise ConfigError(
+            f"{r.source}: http.hsts: a Strict-Transport-Security value such as "
+            f'"max-age=31536000; includeSubDomains", or "" for none; got {hsts!r}'
+        )
     return HttpSettings(
         max_body=r.positive_int(raw, "max_body", where="http", default=defaults.max_body),
         max_bulk=r.positive_int(raw, "max_bulk", where="http", default=defaults.max_bulk),
+        rate_limit=r.positive_int(raw, "rate_limit", where="http", default=defaults.rate_limit),
+        rate_burst=r.positive_int(raw, "rate_burst", where="http", default=defaults.rate_burst),
+        auth_failure_limit=r.positive_int(
+            raw, "auth_failure_limit", where="http", default=defaults.auth_failure_limit
+        ),
+        body_timeout=r.duration(raw, "body_timeout", where="http", default=defaults.body_timeout),
+        request_timeout=r.duration(
+            raw, "request_timeout", where="http", default=defaults.request_timeout
+        ),
+        cors_feeds=r.boolean(raw, "cors_feeds", where="http", default=defaults.cors_feeds),
+        hsts=hsts,
         cache_control=cache,
     )
 

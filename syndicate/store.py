@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import hmac
 import json
 import logging
 import secrets
@@ -827,9 +828,15 @@ class Store:
         return secret
 
     def find_key(self, session: Session, secret: str) -> ApiKey | None:
+        """The active key whose secret this is. Only the secret's sha256 reaches the
+        database: the lookup's timing can tell at most how much of a guess's *hash* matches
+        a stored hash, which says nothing of the secret. The final check is constant-time
+        all the same, so no comparison anywhere depends on the secret's characters."""
         digest = hashlib.sha256(secret.encode()).hexdigest()
         key = session.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
-        return key if key is not None and not key.revoked else None
+        if key is None or not hmac.compare_digest(key.key_hash, digest) or key.revoked:
+            return None
+        return key
 
     # --- the outbox ---
 

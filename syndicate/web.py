@@ -13,24 +13,33 @@ feed readers expect: what nginx does in production (config/nginx.conf).
 
 # No `from __future__ import annotations` here: FastAPI reads these annotations at run time.
 
+import asyncio
 import gzip
+import hashlib
 import json
 import logging
+import re
+import time
+from base64 import b64encode
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import uvicorn
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from lxml import etree
 from pydantic import BaseModel
 from sqlalchemy import func, select
+from starlette.concurrency import run_in_threadpool
 
 from syndicate import i18n, plan
 from syndicate.config import HttpSettings
+from syndicate.guard import EVERY_RESPONSE, Deadline, SecurityHeaders, TokenBuckets, retry_after
 from syndicate.i18n import _
 from syndicate.ingest import Record, RecordError, StoryIn, load_json, parse_object, read_ndjson
 from syndicate.model import ApiKey, BreakingItem, Outbox, Output, PublishLog
@@ -41,6 +50,7 @@ from syndicate.targets import UnsafePath, safe_join
 log = logging.getLogger(__name__)
 
 BROWSER_XML = ("application/rss+xml", "application/atom+xml")
+FEED_TYPES = (*BROWSER_XML, "application/feed+json")
 COMPRESSIBLE = (
     "application/rss+xml",
     "application/atom+xml",
@@ -78,37 +88,85 @@ class Health(BaseModel):
     oldest_dirty_seconds: float | None
 
 
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no API key, or an unknown or revoked one"},
+    429: {"description": "over the key's rate limit, or too many failed keys from this address"},
+    503: {"description": "the request took longer than http.request_timeout"},
+}
+
+
 def create_app(
     store: Store,
     out_dir: Path | None = None,
     nudge: Callable[[Store, set[str]], None] | None = None,
     broker_check: Callable[[], bool] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FastAPI:
-    """The app for a store; `nudge(store, story_ids)` tells the workers after each write."""
+    """The app for a store; `nudge(store, story_ids)` tells the workers after each write;
+    `clock` (seconds, monotonic) drives the rate limits."""
     settings = store.settings
+    http = settings.http
     root = Path(out_dir or settings.output_dir)
     app = FastAPI(
         title="syndicate",
         version="0.1.0",
         description="Ingest API (FORMAT.md objects) and the published feeds and sitemaps.",
+        docs_url=None,  # served below, with a Content-Security-Policy of its own
+        redoc_url=None,
     )
+    # the innermost first: the deadline's 503 gets the security headers too
+    app.add_middleware(Deadline, seconds=http.request_timeout.total_seconds())
+    app.add_middleware(SecurityHeaders, pages_csp=pages.content_security_policy(), hsts=http.hsts)
     bearer = HTTPBearer(auto_error=False)
-    manifest = _Manifest(root, settings.http)
+    manifest = _Manifest(root, http)
+    per_key = TokenBuckets(http.rate_limit, http.rate_burst, clock)
+    failures = TokenBuckets(http.auth_failure_limit, http.auth_failure_limit, clock)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> PlainTextResponse:
+        # Starlette answers 500 outside every middleware: the headers are set here
+        return PlainTextResponse("Internal Server Error", 500, headers=EVERY_RESPONSE)
 
     def api_key(
+        request: Request,
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> ApiKey:
-        if creds is None or creds.scheme.lower() != "bearer":
+        """The request's key. An address that failed too often is refused before its key
+        is looked at (else guessing would go on at full speed, learning from 200 or 429);
+        a key over its rate is refused after. Neither the key nor its prefix is logged."""
+        client = request.client.host if request.client else "-"
+        wait = failures.wait(client)
+        if wait:
+            raise HTTPException(
+                429,
+                "too many failed authentications from this address",
+                headers={"Retry-After": retry_after(wait)},
+            )
+        key = None
+        if creds is not None and creds.scheme.lower() == "bearer":
+            with store.session() as s:
+                key = store.find_key(s, creds.credentials)
+        if key is None:
+            failures.take(client)
+            reason = "missing" if creds is None else "unknown or revoked"
+            log.warning(
+                "api key rejected",
+                extra={"fields": {"client": client, "reason": reason, "path": request.url.path}},
+            )
             raise HTTPException(
                 401,
-                "an API key is required (Authorization: Bearer KEY)",
+                "an API key is required (Authorization: Bearer KEY)"
+                if creds is None
+                else "unknown or revoked API key",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        with store.session() as s:
-            key = store.find_key(s, creds.credentials)
-        if key is None:
+        wait = per_key.take(key.id)
+        if wait:
+            log.info("api key over its rate", extra={"fields": {"key_id": key.id}})
             raise HTTPException(
-                401, "unknown or revoked API key", headers={"WWW-Authenticate": "Bearer"}
+                429,
+                f"over this key's rate limit ({http.rate_limit} requests a minute)",
+                headers={"Retry-After": retry_after(wait)},
             )
         return key
 
@@ -136,15 +194,31 @@ def create_app(
         return changed
 
     async def read_body(request: Request, limit: int) -> bytes:
+        """The body, at most `limit` bytes (declared or not: chunked bodies are counted as
+        they arrive), all of it within http.body_timeout (a slow client holds no handler)."""
+        too_big = HTTPException(
+            413, f"the body is over {limit} bytes", headers={"Connection": "close"}
+        )
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
-            raise HTTPException(413, f"the body is over {limit} bytes")
-        body = b""
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > limit:
-                raise HTTPException(413, f"the body is over {limit} bytes")
-        return body
+            raise too_big
+        chunks: list[bytes] = []
+        size = 0
+        seconds = http.body_timeout.total_seconds()
+        try:
+            async with asyncio.timeout(seconds):
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > limit:
+                        raise too_big
+                    chunks.append(chunk)
+        except TimeoutError:
+            raise HTTPException(
+                408,
+                f"the body did not arrive within {seconds:g} s",
+                headers={"Connection": "close"},
+            ) from None
+        return b"".join(chunks)
 
     def parse(body: bytes, kind: str, record_id: str) -> Record:
         try:
@@ -196,22 +270,22 @@ def create_app(
         "/api/stories/{story_id}",
         response_model=Applied,
         tags=["ingest"],
-        responses={401: {}, 403: {}, 413: {}, 422: {}},
+        responses={**API_ERRORS, 403: {}, 408: {}, 413: {}, 422: {}},
         openapi_extra=body_doc("story"),
     )
     async def put_story(story_id: str, request: Request, key: Key) -> Applied:
         """Create or replace a story (its section, regions, coverage; its variants by language)."""
-        record = parse(await read_body(request, settings.http.max_body), "story", story_id)
+        record = parse(await read_body(request, http.max_body), "story", story_id)
         check_scope(key, record)
-        return Applied(id=story_id, changed=apply(record))
+        return Applied(id=story_id, changed=await run_in_threadpool(apply, record))
 
     @app.delete(
         "/api/stories/{story_id}",
         response_model=Applied,
         tags=["ingest"],
-        responses={401: {}, 403: {}, 404: {}},
+        responses={**API_ERRORS, 403: {}, 404: {}},
     )
-    async def delete_story(story_id: str, key: Key) -> Applied:
+    def delete_story(story_id: str, key: Key) -> Applied:
         """Retract a story in every language: it leaves every output at the next publish."""
         if key.langs is not None:
             raise HTTPException(403, "only a key for every language may retract a whole story")
@@ -228,22 +302,22 @@ def create_app(
         "/api/breaking/{item_id}",
         response_model=Applied,
         tags=["ingest"],
-        responses={401: {}, 403: {}, 413: {}, 422: {}},
+        responses={**API_ERRORS, 403: {}, 408: {}, 413: {}, 422: {}},
         openapi_extra=body_doc("breaking"),
     )
     async def put_breaking(item_id: str, request: Request, key: Key) -> Applied:
         """Create or replace a breaking-news ticker item."""
-        record = parse(await read_body(request, settings.http.max_body), "breaking", item_id)
+        record = parse(await read_body(request, http.max_body), "breaking", item_id)
         check_scope(key, record)
-        return Applied(id=item_id, changed=apply(record))
+        return Applied(id=item_id, changed=await run_in_threadpool(apply, record))
 
     @app.delete(
         "/api/breaking/{item_id}",
         response_model=Applied,
         tags=["ingest"],
-        responses={401: {}, 403: {}, 404: {}},
+        responses={**API_ERRORS, 403: {}, 404: {}},
     )
-    async def delete_breaking(item_id: str, key: Key) -> Applied:
+    def delete_breaking(item_id: str, key: Key) -> Applied:
         """Withdraw a breaking item at once."""
         now = datetime.now(UTC)
         with store.writing() as s:
@@ -274,7 +348,7 @@ def create_app(
         },
         response_model=BulkResult,
         tags=["ingest"],
-        responses={401: {}, 403: {}, 413: {}, 422: {"model": BulkResult}},
+        responses={**API_ERRORS, 403: {}, 408: {}, 413: {}, 422: {"model": BulkResult}},
     )
     async def bulk(request: Request, key: Key) -> Response:
         """Apply an NDJSON batch (FORMAT.md, one object a line), as `syndicate import` does.
@@ -282,11 +356,15 @@ def create_app(
         Valid records are applied even when others are rejected; the answer is
         422 when any was, listing each with its line, id, field and reason.
         """
-        body = await read_body(request, settings.http.max_bulk)
+        body = await read_body(request, http.max_bulk)
         try:
             lines = body.decode("utf-8").splitlines(keepends=True)
         except UnicodeDecodeError:
             raise HTTPException(422, "the body is not UTF-8") from None
+        result = await run_in_threadpool(import_lines, lines, key)
+        return JSONResponse(result.model_dump(), status_code=422 if result.rejected else 200)
+
+    def import_lines(lines: list[str], key: ApiKey) -> BulkResult:
         result = BulkResult(applied=0, unchanged=0, rejected=[])
         changed_ids: set[str] = set()
         now = datetime.now(UTC)
@@ -316,7 +394,7 @@ def create_app(
                         result.unchanged += 1
         if changed_ids and nudge is not None:
             nudge(store, changed_ids)
-        return JSONResponse(result.model_dump(), status_code=422 if result.rejected else 200)
+        return result
 
     @app.get(
         "/healthz",
@@ -367,6 +445,15 @@ def create_app(
         if code is None:
             raise HTTPException(404, f"no language {lang!r}")
         return HTMLResponse(status_page(store, code))
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        """Swagger UI, with a Content-Security-Policy for what it loads: its script and
+        style from the CDN FastAPI names, its one inline script by hash."""
+        openapi = request.scope.get("root_path", "").rstrip("/") + (app.openapi_url or "")
+        page = get_swagger_ui_html(openapi_url=openapi, title=f"{app.title} - Swagger UI")
+        page.headers["Content-Security-Policy"] = docs_csp(bytes(page.body))
+        return page
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def serve(path: str, request: Request) -> Response:
@@ -485,6 +572,8 @@ class _Manifest:
                 content_type = "text/html; charset=utf-8"
                 etag = f'{etag[:-1]}-html"' if etag else None
         headers = {"Cache-Control": self.cache_control(entry), "Vary": vary}
+        if self.http.cors_feeds and entry["content_type"].startswith(FEED_TYPES):
+            headers["Access-Control-Allow-Origin"] = "*"  # public, and no credentials read
         if etag:
             headers["ETag"] = etag
         modified = None
@@ -508,6 +597,37 @@ class _Manifest:
             headers["Content-Length"] = str(len(data))
             return Response(status_code=200, headers=headers, media_type=content_type)
         return Response(data, headers=headers, media_type=content_type)
+
+
+# What FastAPI's Swagger UI page loads (fastapi.openapi.docs); a test checks the page.
+DOCS_CDN = "https://cdn.jsdelivr.net"
+DOCS_ICON = "https://fastapi.tiangolo.com"
+_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
+
+
+def docs_csp(page: bytes) -> str:
+    """/docs's policy: the CDN's script and style, its inline script by hash, its calls
+    to this origin (the OpenAPI document, "try it out"). Its style may be inline: the
+    page shows our own API description, nothing a client wrote."""
+    inline = " ".join(
+        "'sha256-" + b64encode(hashlib.sha256(script).digest()).decode() + "'"
+        for script in _INLINE_SCRIPT.findall(page)
+    )
+    return (
+        f"default-src 'none'; script-src {DOCS_CDN} {inline}; "
+        f"style-src {DOCS_CDN} 'unsafe-inline'; img-src 'self' data: {DOCS_ICON}; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+def server_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
+    """uvicorn as `syndicate serve` runs it. Its logs go through ours (syndicate.logs, so
+    `--log-format json` covers them; the access log is at INFO: `-v`). Neither logs a
+    request's headers, so an API key, which travels only in Authorization, is never
+    logged. Behind a proxy, X-Forwarded-For and -Proto are trusted from the addresses in
+    FORWARDED_ALLOW_IPS (default 127.0.0.1): the client address of the rate limits, and
+    the scheme that decides HSTS."""
+    return uvicorn.Config(app, host=host, port=port, log_config=None, access_log=True)
 
 
 def _is_browser(request: Request) -> bool:

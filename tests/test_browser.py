@@ -199,3 +199,19 @@ def test_pages_log_no_errors(base, browser):
             if e["level"] == "SEVERE" and "favicon" not in e["message"]
         ]
         assert not severe, (path, severe)
+
+
+@pytest.mark.parametrize("path", ["/en/feeds/", "/ar/feeds/all.rss", "/status/en"])
+def test_pages_are_styled_under_their_content_security_policy(base, browser, path):
+    """The policy allows each page's one inline style by hash and nothing else: were a hash
+    wrong, Chromium would refuse the style (and say so in the console)."""
+    import urllib.request
+
+    request = urllib.request.Request(base + path, headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=10) as r:
+        assert "style-src 'sha256-" in r.headers["Content-Security-Policy"], path
+    browser.get_log("browser")  # drop what earlier pages logged
+    browser.get(base + path)
+    assert browser.execute_script("return getComputedStyle(document.body).maxWidth") == "960px"
+    refused = [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert not refused, refused

@@ -101,3 +101,65 @@ def test_nginx_gives_browsers_feeds_as_xml_for_their_stylesheet(nginx):
         assert reader["Content-Type"] != "application/xml; charset=utf-8"
     # the internal location is not reachable from outside
     assert get(nginx + "/__as_xml/en/feeds/all.rss")[0] == 404
+
+
+SECURITY_HEADERS = (
+    "x-content-type-options",
+    "referrer-policy",
+    "content-security-policy",
+    "x-frame-options",
+    "strict-transport-security",
+    "access-control-allow-origin",
+)
+
+
+def test_nginx_conf_carries_the_pages_policy():
+    """Without nginx too: the copy in config/nginx.conf is the app's policy, to the byte
+    (the policy names each page's inline style by hash, so a style edit changes it)."""
+    from syndicate.render import pages
+
+    conf = (bench_nginx.ROOT / "config" / "nginx.conf").read_text()
+    assert f'~^text/html  "{pages.content_security_policy()}";' in conf
+
+
+def test_nginx_gives_the_same_security_headers_as_the_app(nginx, sqlite_store):
+    from fastapi.testclient import TestClient
+
+    from syndicate.render import pages
+    from syndicate.web import create_app
+
+    app = TestClient(create_app(sqlite_store))
+    paths = [
+        "/en/feeds/",
+        "/ar/feeds/",
+        "/en/feeds/all.rss",
+        "/ar/feeds/breaking.atom",
+        "/en/feeds/all.json",
+        "/sitemap.xml",
+        "/en/sitemaps/news.xml",
+        "/robots.txt",
+        "/es/feeds/feed.xsl",
+        "/en/feeds/feeds.opml",
+    ]
+    for path in paths:
+        status, headers, _ = get(nginx + path)
+        assert status == 200, path
+        ours = {k.lower(): v for k, v in headers.items()}
+        app_headers = app.get(path).headers
+        for name in SECURITY_HEADERS:
+            assert ours.get(name) == app_headers.get(name), (path, name)
+        assert ours["x-content-type-options"] == "nosniff", path
+        html = ours["content-type"].startswith("text/html")
+        assert (ours.get("content-security-policy") == pages.content_security_policy()) == html
+    # a browser opening a feed: nginx sends XML for the browser's XSLT, the app a page; both
+    # are nosniff, and the app's page has the pages' policy
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    _, headers, _ = get(nginx + "/ar/feeds/all.rss", Accept=browser)
+    assert {k.lower(): v for k, v in headers.items()}["x-content-type-options"] == "nosniff"
+    page = app.get("/ar/feeds/all.rss", headers={"Accept": browser})
+    assert page.headers["content-security-policy"] == pages.content_security_policy()
+    # nginx's own error pages are HTML: they get the policy as well
+    status, headers, _ = get(nginx + "/en/feeds/.all.rss.tmp")
+    lowered = {k.lower(): v for k, v in headers.items()}
+    assert status == 404 and lowered["x-frame-options"] == "DENY"
+    assert lowered["x-content-type-options"] == "nosniff"
