@@ -455,6 +455,14 @@ def publish(
         full, verify = False, False
         batch = batch or store.settings.publish.batch
     click.echo(f"published to {publisher.target.describe()}: {total.summary()}", err=True)
+    if total.storage_error:
+        click.echo(
+            f"error: {publisher.target.describe()} refused a write ({total.storage_error}); "
+            f"{len(total.failed)} outputs were not written and stay dirty, the files already "
+            "there are unchanged. Free some space and run 'syndicate publish' again.",
+            err=True,
+        )
+        sys.exit(1)
     if total.failed:
         for key in total.failed:
             click.echo(f"failed: {key} (left dirty; see the log above)", err=True)

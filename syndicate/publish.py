@@ -8,6 +8,7 @@ leave the file untouched (its mtime too, so HTTP caches stay valid).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -100,6 +101,9 @@ DIRECTORY_GROUPS = (
 )
 
 
+# what the output storage says when it cannot take a file: no use trying the next one
+STORAGE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EIO})
+
 IDLE_HEARTBEAT = timedelta(seconds=60)  # how often an idle publish still logs itself
 
 
@@ -150,6 +154,9 @@ class PublishResult:
     seconds: float = 0.0
     full: bool = False
     failed: list[str] = field(default_factory=list)  # keys whose render raised; still dirty
+    # the output storage refused a write (disk full, read-only, quota): the publish stopped
+    # at the first such key; it and every key after it stay dirty
+    storage_error: str | None = None
     leftover: list[str] = field(default_factory=list)  # keys another worker was rendering
     pings: list[str] = field(default_factory=list)  # article URLs that changed (IndexNow)
     more: bool = False  # a batch was claimed and more of the outbox is waiting
@@ -164,6 +171,7 @@ class PublishResult:
         self.unchanged += other.unchanged
         self.removed += other.removed
         self.failed += other.failed
+        self.storage_error = self.storage_error or other.storage_error
         self.leftover += other.leftover
         self.feeds_changed += other.feeds_changed
         self.follow |= other.follow
@@ -242,6 +250,7 @@ class Publisher:
     ) -> None:
         self.store = store
         self.caches = caches
+        self._manifest_behind = False
         self.settings: Settings = store.settings
         if target is None:
             target = LocalTarget(Path(out_dir)) if out_dir else target_for(self.settings)
@@ -414,8 +423,16 @@ class Publisher:
             raise
         finally:
             claim.close()
-        if result.full or result.touched:  # an idle tick reads no manifest
-            self._write_manifest()
+        if result.full or result.touched or self._manifest_behind:  # an idle tick reads none
+            try:
+                self._write_manifest()
+                self._manifest_behind = False
+            except OSError as e:
+                if e.errno not in STORAGE_ERRORS:
+                    raise
+                log.error("manifest.json not written", extra={"fields": {"error": str(e)}})
+                result.storage_error = result.storage_error or str(e)
+                self._manifest_behind = True  # the previous one stays; the next publish retries
         result.seconds = time.perf_counter() - started
         log.info(
             "publish",
@@ -518,11 +535,23 @@ class Publisher:
         ticks: Iterator[Any] | None = None,
     ) -> None:
         for key in keys:
+            if result.storage_error:  # no use trying the rest: they stay dirty, untouched
+                result.failed.append(str(key))
+                continue
             try:
                 if not self._publish_key(key, now, cache, result, verify, wait=wait):
                     result.leftover.append(str(key))
             except (UnsafePath, DBAPIError):  # refusals and the database's own: fail loudly
                 raise
+            except OSError as e:
+                if e.errno not in STORAGE_ERRORS:
+                    raise
+                log.error(
+                    "the output storage refused a write",
+                    extra={"fields": {"key": str(key), "error": str(e)}},
+                )
+                result.storage_error = str(e)
+                result.failed.append(str(key))
             except Exception:  # a poison input costs its own output, not the queue
                 log.exception("render failed", extra={"fields": {"key": str(key)}})
                 result.failed.append(str(key))

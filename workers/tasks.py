@@ -42,6 +42,7 @@ def _summary(result: PublishResult) -> dict[str, Any]:
         "removed": len(result.removed),
         "unchanged": result.unchanged,
         "failed": result.failed,
+        "storage_error": result.storage_error,
         "seconds": round(result.seconds, 3),
     }
 

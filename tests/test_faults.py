@@ -1,0 +1,127 @@
+"""Faults of the machine: a full disk under the output directory.
+
+The output directory is a real, small tmpfs mounted for the test (root is
+needed to mount one; without it the test skips with the reason, and fails
+under CI=true like the tests that need a server).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, load, need_server, ts
+from factories import story, variant
+from lxml import etree
+from sample_site import NOW, objects
+
+from syndicate import publish as pub
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        need_server(f"cannot mount a tmpfs for the full-disk test: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _fill(disk: Path, leave: int) -> Path:
+    """Fill the file system up to ``leave`` bytes free."""
+    filler = disk / "filler"
+    with open(filler, "wb") as f:
+        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+        f.write(b"\0" * max(0, free - leave))
+    return filler
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_a_full_disk_keeps_the_previous_outputs_and_the_work_resumes(sqlite_store, small_disk):
+    store = sqlite_store
+    out = small_disk / "public"
+    store.settings = replace(store.settings, output_dir=out)
+    load(store, objects(), NOW)
+    assert not pub.Publisher(store).publish(ts(NOW), full=True).failed
+    before = _snapshot(out)
+    assert len(before) > 100
+
+    # every story's headline changes: most feeds and sitemaps must be written again
+    edits = [o for o in objects() if o.get("type") == "story"]
+    for o in edits:
+        for v in o["variants"].values():
+            v["title"] = v["title"] + " — updated with a much longer headline than before"
+    load(store, edits, NOW)
+    # room for the small files (each replaces its old self and frees its space), not the
+    # big ones: the publish stops at the first refusal and what is left stays dirty
+    sizes = sorted(len(v) for v in before.values())
+    filler = _fill(small_disk, leave=sizes[len(sizes) // 2])
+    result = pub.Publisher(store).publish(ts(NOW))
+    assert result.storage_error and "No space left" in result.storage_error
+    assert result.failed
+    after = _snapshot(out)
+    # nothing half-written and no temporary file left: each file is its old or its new
+    # bytes, whole, and every XML file parses
+    assert set(after) == set(before)
+    for rel, data in after.items():
+        if rel.endswith((".rss", ".atom", ".xml")):
+            etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+        elif rel.endswith(".json"):
+            json.loads(data)
+    assert any(after[r] == before[r] for r in before)  # the previous outputs are in place
+    manifest = json.loads(after["manifest.json"])
+    assert {e["path"] for e in manifest["outputs"]} <= set(after)
+
+    # space again: the next publish writes what was left, and ends where a fresh one does
+    filler.unlink()
+    again = pub.Publisher(store).publish(ts(NOW))
+    assert not again.failed and not again.storage_error
+    fresh = pub.Publisher(store, small_disk / "fresh").publish(ts(NOW), full=True)
+    assert not fresh.failed
+    final, expected = _snapshot(out), _snapshot(small_disk / "fresh")
+    assert final.keys() == expected.keys()
+    for rel in final:
+        if rel != "manifest.json":
+            assert final[rel] == expected[rel], rel
+
+
+def test_the_cli_says_the_disk_is_full_and_exits_non_zero(sqlite_store, small_disk, tmp_path):
+    store = sqlite_store
+    out = small_disk / "public"
+    env = {
+        **os.environ,
+        "SYNDICATE_CONFIG": str(ROOT / "config" / "default.toml"),
+        "SYNDICATE_DATABASE_URL": store.settings.database_url,
+        "SYNDICATE_OUTPUT_DIR": str(out),
+    }
+    load(store, objects(), NOW)
+    load(store, [story("st-x", variants={"en": variant("Fills the disk")})], NOW)
+    _fill(small_disk, leave=16 * 1024)
+    done = subprocess.run(
+        [sys.executable, "-m", "syndicate.cli", "publish", "--all", "--now", NOW],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "refused a write (" in done.stderr and "No space left on device" in done.stderr
+    assert "Free some space" in done.stderr
+    assert "Traceback" not in done.stderr
