@@ -41,7 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from syndicate import clean, i18n, plan
 from syndicate.config import Settings
@@ -224,13 +224,12 @@ class Bounded(OrderedDict[K, V]):
             self.popitem(last=False)
 
 
-def live(now: datetime, v: Any = Variant) -> ColumnElement[bool]:
-    """The one definition of a live variant: visible status and published_at passed
-    (of ``v``: the Variant table or an alias of it)."""
+def live(now: datetime) -> ColumnElement[bool]:
+    """The one definition of a live variant: visible status and published_at passed."""
     return and_(
-        v.status.in_(VISIBLE),
-        v.published_at.is_not(None),
-        v.published_at <= now,
+        Variant.status.in_(VISIBLE),
+        Variant.published_at.is_not(None),
+        Variant.published_at <= now,
     )
 
 
@@ -1387,37 +1386,45 @@ class Store:
         """The live URLs of a sitemap period, oldest first, with their live translations:
         what decides each URL's entry but its text and media (see ``sitemap_entries``).
 
-        Two queries whatever the period's size: its variants by the (lang,
-        published_at) index, and their stories' live variants by primary key.
+        Read for locality, not for the fewest statements: the period's story ids
+        come from the (lang, published_at, story_id) index alone, in its order;
+        then, 500 ids at a time in id order, every live variant of those stories
+        (the period's own and its translations), whose rows lie together in the
+        table. Walking the table in publication order instead costs a random page
+        per URL: at 100,000 stories 5 s against 1 s for one language's sitemaps.
         """
         start, end = plan.period_bounds(self.settings, key.value)
-        in_period = and_(
-            Variant.lang == key.lang,
-            live(now),
-            Variant.published_at >= start,
-            Variant.published_at < end,
-        )
-        rows = session.execute(
-            select(
-                Variant.story_id,
-                Variant.url,
-                Variant.updated_at,
-                Variant.published_at,
-                Variant.content_hash,
+        ids = list(
+            session.scalars(
+                select(Variant.story_id)
+                .where(
+                    Variant.lang == key.lang,
+                    Variant.published_at >= start,
+                    Variant.published_at < end,
+                    Variant.published_at <= now,
+                )
+                .order_by(Variant.published_at, Variant.story_id)
             )
-            .where(in_period)
-            .order_by(Variant.published_at, Variant.story_id)
-        ).all()
+        )
         order = {code: i for i, code in enumerate(self.settings.languages)}
-        sibling = aliased(Variant)
+        own: dict[str, tuple[str, datetime | None, datetime | None, str]] = {}
         siblings: dict[str, list[tuple[str, str]]] = {}
-        for sid, lang, url in session.execute(
-            select(sibling.story_id, sibling.lang, sibling.url)
-            .join(Variant, Variant.story_id == sibling.story_id)
-            .where(in_period, live(now, sibling))
-        ):
-            if lang in order:
-                siblings.setdefault(sid, []).append((lang, url))
+        for chunk in _chunks(sorted(ids), 500):
+            for sid, lang, url, updated, published, version in session.execute(
+                select(
+                    Variant.story_id,
+                    Variant.lang,
+                    Variant.url,
+                    Variant.updated_at,
+                    Variant.published_at,
+                    Variant.content_hash,
+                ).where(Variant.story_id.in_(chunk), live(now))
+            ):
+                if lang in order:
+                    siblings.setdefault(sid, []).append((lang, url))
+                if lang == key.lang and published is not None and start <= published < end:
+                    own[sid] = (url, updated, published, version)
+        rows = [(sid, *own[sid]) for sid in ids if sid in own]
         x_lang = self.settings.sitemaps.x_default
         out = []
         for sid, url, updated, published, version in rows:
