@@ -1442,20 +1442,26 @@ class Store:
     def sitemap_entries(
         self, session: Session, lang: str, rows: Sequence[SitemapRow]
     ) -> list[ri.SitemapEntry]:
-        """The entries of sitemap rows of one language: their titles and descriptions (a
-        video's) and media, read by story id, a chunk at a time."""
+        """The entries of sitemap rows of one language: their media, and the title and
+        description of those with a video (only a video entry shows them), read by story
+        id (sorted: neighbouring rows), a chunk at a time."""
         out: list[ri.SitemapEntry] = []
         for chunk in _chunks(list(rows), 500):
-            ids = [r.story_id for r in chunk]
-            text = {
-                sid: (title, summary)
-                for sid, title, summary in session.execute(
-                    select(Variant.story_id, Variant.title, Variant.summary).where(
-                        Variant.story_id.in_(ids), Variant.lang == lang
-                    )
-                )
-            }
+            ids = sorted(r.story_id for r in chunk)
             media = self._media(session, ids, lang)
+            with_video = [sid for sid, (_image, video) in media.items() if video is not None]
+            text = (
+                {
+                    sid: (title, summary)
+                    for sid, title, summary in session.execute(
+                        select(Variant.story_id, Variant.title, Variant.summary).where(
+                            Variant.story_id.in_(sorted(with_video)), Variant.lang == lang
+                        )
+                    )
+                }
+                if with_video
+                else {}
+            )
             for r in chunk:
                 title, summary = text.get(r.story_id, ("", None))
                 image, video = media.get(r.story_id, (None, None))
