@@ -125,3 +125,78 @@ def test_the_cli_says_the_disk_is_full_and_exits_non_zero(sqlite_store, small_di
     assert "refused a write (" in done.stderr and "No space left on device" in done.stderr
     assert "Free some space" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_reader_never_sees_a_partial_file_during_1000_republishes(sqlite_store, tmp_path):
+    """A reader fetching feeds and sitemaps in a loop while 1,000 publishes rewrite them
+    (a breaking line each time, a story's headline every tenth): every read is a whole,
+    well-formed file, and one the publisher wrote."""
+    import hashlib
+    import threading
+
+    from factories import breaking
+
+    store = sqlite_store
+    store.settings = replace(
+        store.settings, output_dir=tmp_path / "out", publish=replace(store.settings.publish, jobs=1)
+    )
+    load(store, objects(), NOW)
+    publisher = pub.Publisher(store)
+    publisher.publish(ts(NOW), full=True)
+    out = tmp_path / "out"
+    watched = [
+        "en/feeds/breaking.rss",
+        "en/feeds/breaking.json",
+        "en/feeds/all.atom",
+        "en/feeds/section/politics.rss",
+        "en/sitemaps/news.xml",
+    ]
+    for rel in watched:
+        assert (out / rel).exists(), rel
+    written: set[str] = {hashlib.sha256((out / r).read_bytes()).hexdigest() for r in watched}
+    seen: list[str] = []
+    bad: list[str] = []
+    stop = threading.Event()
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+
+    def reader() -> None:
+        while not stop.is_set():
+            for rel in watched:
+                data = (out / rel).read_bytes()
+                try:
+                    json.loads(data) if rel.endswith(".json") else etree.fromstring(data, parser)
+                except ValueError as e:  # lxml's XMLSyntaxError is a ValueError too
+                    bad.append(f"{rel}: {e}")
+                seen.append(hashlib.sha256(data).hexdigest())
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for i in range(1000):
+            objs = [
+                breaking("br-loop", text=f"Ticker line {i}", published_at="2026-11-20T11:50:00Z")
+            ]
+            if i % 10 == 0:
+                objs.append(
+                    story(
+                        "st-loop",
+                        variants={
+                            "en": variant(f"Headline {i}", published_at="2026-11-20T11:00:00Z")
+                        },
+                    )
+                )
+            load(store, objs, NOW)
+            result = publisher.publish(ts(NOW))
+            assert not result.failed
+            written |= {
+                hashlib.sha256((out / r).read_bytes()).hexdigest()
+                for r in result.written
+                if r in watched
+            }
+    finally:
+        stop.set()
+        thread.join()
+    assert not bad, bad[:3]
+    assert len(seen) > 1000  # the reader really read throughout
+    assert set(seen) <= written  # every version read is one the publisher wrote
+    assert len(set(seen)) > 100  # and it saw the files change
