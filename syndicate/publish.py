@@ -110,7 +110,7 @@ IDLE_HEARTBEAT = timedelta(seconds=60)  # how often an idle publish still logs i
 # (story_id, lang) -> (its story's version, the item): see Store.load_items
 ItemCache = Bounded[tuple[str, str], tuple[str, FeedItem]]
 ITEMS_CACHED = 5_000  # per process: the stories in many feeds at once, a few MB
-# (lang, story_id) -> (digest of its SitemapRow, its <url> element): see _render_sitemap
+# (lang, story_id) or ("news:" lang, URL) -> (digest of what decides it, its <url> element)
 UrlCache = Bounded[tuple[str, str], tuple[int, bytes]]
 URLS_CACHED = 40_000  # about 0.8 kB each: a few busy sitemap periods of a big archive
 MANIFEST_LINES_CACHED = 50_000  # about 0.5 kB each: every output of a decade of daily sitemaps
@@ -213,6 +213,37 @@ def _digest(row: SitemapRow) -> int:
     """What decides a URL's element, in a word (the cache lives in one process, so Python's
     own keyed hash serves: an unlucky collision is 1 in 2**64)."""
     return hash((row.loc, row.lastmod, row.version, row.alternates, row.x_default))
+
+
+X = TypeVar("X")
+
+
+def _kept_elements(
+    urls: UrlCache | None,
+    scope: str,
+    items: Sequence[X],
+    name: Callable[[X], str],
+    digest: Callable[[X], int],
+    render: Callable[[list[X]], list[bytes]],
+) -> list[bytes]:
+    """Each item's ``<url>`` element, in order: from the cache while its digest holds, else
+    rendered (a chunk at a time) and kept. Elements are held here for this render: a
+    bounded cache may let go of some before the file is spliced."""
+    held: list[bytes] = [b""] * len(items)
+    missing: list[int] = []
+    for i, item in enumerate(items):
+        hit = urls.get((scope, name(item))) if urls is not None else None
+        if hit is not None and hit[0] == digest(item):
+            held[i] = hit[1]
+        else:
+            missing.append(i)
+    for start in range(0, len(missing), 2000):
+        chunk = missing[start : start + 2000]
+        for i, data in zip(chunk, render([items[i] for i in chunk]), strict=True):
+            held[i] = data
+            if urls is not None:
+                urls[(scope, name(items[i]))] = (digest(items[i]), data)
+    return held
 
 
 def split_evenly(entries: list[E], limit: int) -> list[list[E]]:
@@ -780,24 +811,17 @@ class Publisher:
         rows = self.store.sitemap_rows(s, key, now)
         if not rows:
             return None
-        urls = cache.urls
-        digests = {r.story_id: _digest(r) for r in rows} if urls is not None else {}
-        # each URL's element for this render (held here: a bounded cache may let go of some)
-        held: dict[str, bytes] = {}
-        missing = []
-        for r in rows:
-            hit = urls.get((key.lang, r.story_id)) if urls is not None else None
-            if hit is not None and hit[0] == digests[r.story_id]:
-                held[r.story_id] = hit[1]
-            else:
-                missing.append(r)
-        for chunk in (missing[i : i + 2000] for i in range(0, len(missing), 2000)):
-            entries = self.store.sitemap_entries(s, key.lang, chunk)
-            elements = render_sitemaps.cut_apart(render_sitemaps.urlset, entries)
-            for r, data in zip(chunk, elements, strict=True):
-                held[r.story_id] = data
-                if urls is not None:
-                    urls[(key.lang, r.story_id)] = (digests[r.story_id], data)
+        elements = _kept_elements(
+            cache.urls,
+            key.lang,
+            rows,
+            lambda r: r.story_id,
+            _digest,
+            lambda chunk: render_sitemaps.cut_apart(
+                render_sitemaps.urlset, self.store.sitemap_entries(s, key.lang, chunk)
+            ),
+        )
+        held = {r.story_id: data for r, data in zip(rows, elements, strict=True)}
         buckets = split_evenly(rows, self.settings.sitemaps.max_urls)
         changed = self.store.sitemap_changed(s, key, now)
         return self._sitemap_files(
@@ -823,22 +847,14 @@ class Publisher:
         def news_render(chunk: Sequence[NewsEntry]) -> bytes:
             return render_sitemaps.news_urlset(chunk, publication=lang.site_name, language=language)
 
-        urls, scope = cache.urls, f"news:{key.lang}"
-        held: list[bytes] = [b""] * len(entries)
-        missing: list[int] = []
-        for i, e in enumerate(entries):
-            hit = urls.get((scope, e.loc)) if urls is not None else None
-            if hit is not None and hit[0] == hash((e.title, e.published)):
-                held[i] = hit[1]
-            else:
-                missing.append(i)
-        if missing:
-            elements = render_sitemaps.cut_apart(news_render, [entries[i] for i in missing])
-            for i, data in zip(missing, elements, strict=True):
-                held[i] = data
-                if urls is not None:
-                    e = entries[i]
-                    urls[(scope, e.loc)] = (hash((e.title, e.published)), data)
+        held = _kept_elements(
+            cache.urls,
+            f"news:{key.lang}",
+            entries,
+            lambda e: e.loc,
+            lambda e: hash((e.title, e.published)),
+            lambda chunk: render_sitemaps.cut_apart(news_render, chunk),
+        )
         chunks = [held[i : i + size] for i in range(0, len(held), size)] or [[]]
         changed = self.store.news_changed(s, key.lang, now)
         return self._sitemap_files(

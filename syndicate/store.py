@@ -1424,10 +1424,12 @@ class Store:
                     siblings.setdefault(sid, []).append((lang, url))
                 if lang == key.lang and published is not None and start <= published < end:
                     own[sid] = (url, updated, published, version)
-        rows = [(sid, *own[sid]) for sid in ids if sid in own]
         x_lang = self.settings.sitemaps.x_default
         out = []
-        for sid, url, updated, published, version in rows:
+        for sid in ids:
+            if sid not in own:
+                continue
+            url, updated, published, version = own[sid]
             alts = siblings.get(sid, [])
             if len(alts) > 1:
                 alts.sort(key=lambda a: order[a[0]])
