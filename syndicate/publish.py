@@ -54,6 +54,9 @@ log = logging.getLogger(__name__)
 # `updated` of a feed with no items: a constant, so an empty feed's bytes depend on
 # nothing but its key, and a plausible one (the W3C validator flags pre-1990 dates).
 EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
+# A temporary file older than this was left by a writer that died (kill -9, power loss):
+# a full publish (publish --all, the reconcile) removes it. A live write takes milliseconds.
+STALE_TEMP_SECONDS = 600
 
 # Feed titles and descriptions. %(site)s is the language's site name,
 # %(name)s the section, group, region, tag, topic or author.
@@ -360,6 +363,10 @@ class Publisher:
         result = PublishResult(full=full)
         store = self.store
         self.target.prepare()
+        if full and only is None:
+            swept = self.target.sweep(STALE_TEMP_SECONDS)
+            if swept:
+                log.info("stale temporary files removed", extra={"fields": {"files": swept}})
         claim = store.session()
         claim.begin()
         try:

@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
@@ -96,6 +97,13 @@ class Target(Protocol):
 
     def read(self, path: str) -> bytes | None: ...
 
+    def sweep(self, older_than: float) -> int:
+        """Remove temporary files a killed writer left behind, older than `older_than`
+        seconds (a live writer's are milliseconds old); how many were removed."""
+
+
+TEMP_GLOB = ".*.tmp"  # write_atomic's temporary names: hidden, never a published name
+
 
 @dataclass
 class LocalTarget:
@@ -129,6 +137,16 @@ class LocalTarget:
             return safe_join(self.root, path).read_bytes()
         except FileNotFoundError:
             return None
+
+    def sweep(self, older_than: float) -> int:
+        cutoff = time.time() - older_than
+        removed = 0
+        for tmp in self.root.rglob(TEMP_GLOB):
+            with contextlib.suppress(FileNotFoundError):  # another sweeper got it first
+                if tmp.is_file() and not tmp.is_symlink() and tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+                    removed += 1
+        return removed
 
 
 class S3Target:
@@ -219,6 +237,9 @@ class S3Target:
             if e.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return None
             raise
+
+    def sweep(self, older_than: float) -> int:
+        return 0  # a PUT has no temporary object: it lands whole or not at all
 
 
 def from_url(url: str, *, endpoint_url: str | None = None, region: str | None = None) -> Target:

@@ -35,6 +35,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from lxml import etree
 from pydantic import BaseModel
 from sqlalchemy import func, select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from syndicate import i18n, plan
@@ -91,7 +92,10 @@ class Health(BaseModel):
 API_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no API key, or an unknown or revoked one"},
     429: {"description": "over the key's rate limit, or too many failed keys from this address"},
-    503: {"description": "the request took longer than http.request_timeout"},
+    503: {
+        "description": "the request took longer than http.request_timeout, or the database "
+        "could not be reached (a restart, a lock held too long); retry after Retry-After"
+    },
 }
 
 
@@ -121,6 +125,22 @@ def create_app(
     manifest = _Manifest(root, http)
     per_key = TokenBuckets(http.rate_limit, http.rate_burst, clock)
     failures = TokenBuckets(http.auth_failure_limit, http.auth_failure_limit, clock)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        """A write or key lookup the database could not serve (restarting, unreachable, locked):
+        503 with Retry-After, not 500. Every API write is idempotent, so the client retries;
+        a write whose commit was under way when the connection dropped may have landed."""
+        log.warning(
+            "database unavailable",
+            extra={"fields": {"path": request.url.path, "error": exc.__class__.__name__}},
+        )
+        return JSONResponse(
+            {"detail": "the database is unavailable; retry later (writes are idempotent)"},
+            status_code=503,
+            headers={"Retry-After": "2"},
+        )
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> PlainTextResponse:

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -200,3 +201,26 @@ def test_a_reader_never_sees_a_partial_file_during_1000_republishes(sqlite_store
     assert len(seen) > 1000  # the reader really read throughout
     assert set(seen) <= written  # every version read is one the publisher wrote
     assert len(set(seen)) > 100  # and it saw the files change
+
+
+def test_a_full_publish_sweeps_the_temporary_files_a_killed_writer_left(sqlite_store, tmp_path):
+    """kill -9 between a temporary file's creation and its rename leaves `.NAME.XXXX.tmp`
+    behind: a full publish removes the stale ones, never a live writer's (fresh) one."""
+    store = sqlite_store
+    out = store.settings.output_dir
+    load(store, objects(), NOW)
+    publisher = pub.Publisher(store)
+    publisher.publish(ts(NOW), full=True)
+    feeds = out / "en" / "feeds"
+    stale = [feeds / ".all.rss.k1ll3d.tmp", out / ".sitemap.xml.x9.tmp"]
+    fresh = feeds / ".all.atom.l1ve.tmp"
+    old = time.time() - pub.STALE_TEMP_SECONDS - 60  # the sweep goes by the real clock
+    for p in [*stale, fresh]:
+        p.write_bytes(b"<rss><chann")
+    for p in stale:
+        os.utime(p, (old, old))
+    publisher.publish(ts(NOW))  # an incremental publish leaves them (it walks no directories)
+    assert all(p.exists() for p in stale)
+    publisher.publish(ts(NOW), full=True)
+    assert not any(p.exists() for p in stale)
+    assert fresh.exists()

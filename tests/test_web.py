@@ -350,3 +350,18 @@ def test_health_sees_the_broker_and_the_heartbeat(store):
     assert up.get("/healthz").json()["last_publish_seconds"] < 5
     health = down.get("/healthz").json()
     assert health["status"] == "degraded" and health["broker"] is False
+
+
+def test_a_database_out_of_reach_is_a_503_to_retry_not_a_500(app):
+    """A restart or an unreachable server: the client is told to retry (writes are idempotent)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    nowhere = create_engine("postgresql+psycopg://nobody@127.0.0.1:9/none")  # refused at once
+    app.store.sessions = sessionmaker(nowhere)
+    body = story("st-1", variants={"en": variant("Hello")})
+    r = app.put("/api/stories/st-1", json=body, headers=auth(app.full))
+    assert r.status_code == 503, r.text
+    assert r.headers["retry-after"] == "2" and "retry" in r.json()["detail"]
+    assert r.headers["x-content-type-options"] == "nosniff"  # the security headers too
+    nowhere.dispose()

@@ -182,6 +182,7 @@ def _rabbitmq_env(tmp: Path) -> dict[str, str]:
 
 
 SITES = {"embedded": _env, "redis+postgres": _redis_postgres_env, "rabbitmq": _rabbitmq_env}
+FLAVOURS = ["embedded", pytest.param("redis+postgres", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(params=["embedded", pytest.param("redis+postgres", marks=pytest.mark.postgres)])
@@ -386,9 +387,7 @@ def outbox_depth(site: Site) -> int:
         engine.dispose()
 
 
-@pytest.mark.parametrize(
-    "flavour", ["embedded", pytest.param("redis+postgres", marks=pytest.mark.postgres)]
-)
+@pytest.mark.parametrize("flavour", FLAVOURS)
 def test_kill_9_mid_publish_leaves_complete_files_and_the_work_is_redone(
     tmp_path: Path, flavour: str
 ) -> None:
@@ -546,9 +545,7 @@ nudge()
 """
 
 
-@pytest.mark.parametrize(
-    "flavour", ["embedded", pytest.param("redis+postgres", marks=pytest.mark.postgres)]
-)
+@pytest.mark.parametrize("flavour", FLAVOURS)
 def test_two_workers_and_many_random_changes_end_where_a_fresh_publish_does(
     tmp_path: Path, flavour: str
 ) -> None:
@@ -823,3 +820,15 @@ def test_a_worker_survives_redis_closing_a_channel_whose_connection_is_gone():
     )
     kombu_redis.QoS.restore_unacked(live)
     assert restored == ["t1"] and live._delivered == {}
+
+
+def test_retries_on_database_errors_are_bounded() -> None:
+    """Each tick of a database outage sends a drain; were its retries unbounded, an hour's
+    outage would leave some 700 tasks retrying forever, all running at once on recovery."""
+    from workers import tasks
+
+    for task in (tasks.drain, tasks.reconcile, tasks.rebuild_sitemaps):
+        assert task.max_retries is not None and task.max_retries <= 12, task.name
+        assert set(tasks.TRANSIENT) <= set(task.autoretry_for), task.name
+        give_up = sum(min(2**n, task.retry_backoff_max) for n in range(task.max_retries))
+        assert give_up <= 15 * 60, task.name  # then the tick or the next scheduled run

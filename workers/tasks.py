@@ -21,6 +21,13 @@ from workers.celery_app import app, settings
 
 log = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, DBAPIError, OSError)
+# Retries are bounded: a drain is a nudge (the outbox holds the work, and the beat's tick
+# sends a fresh drain every few seconds), and every tick of a long database outage would
+# otherwise leave one more task retrying forever: thousands after an hour, all at once on
+# recovery. Backoff 1, 2, 4, 8, 16, 30, 30 s (jittered: up to those): a drain gives up
+# within 1.5 min; the scheduled ones (hourly, nightly) within 10, and run at their next turn.
+DRAIN_RETRIES = 7
+SCHEDULED_RETRIES = 12
 
 
 @cache
@@ -51,7 +58,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@app.task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=30, max_retries=None)
+@app.task(
+    autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=30, max_retries=DRAIN_RETRIES
+)
 def drain() -> dict[str, Any]:
     """Publish what the outbox and the clock say is due, then announce it."""
     result = Publisher(_store(), caches=_caches()).publish(_now(), batch=settings.publish.batch)
@@ -63,7 +72,9 @@ def drain() -> dict[str, Any]:
     return _summary(result)
 
 
-@app.task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=None)
+@app.task(
+    autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=SCHEDULED_RETRIES
+)
 def reconcile() -> dict[str, Any]:
     """Render everything; rewrite any file whose bytes differ from what it should be."""
     result = Publisher(_store()).publish(_now(), full=True, verify=True)
@@ -71,7 +82,9 @@ def reconcile() -> dict[str, Any]:
     return _summary(result)
 
 
-@app.task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=None)
+@app.task(
+    autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=SCHEDULED_RETRIES
+)
 def rebuild_sitemaps() -> dict[str, Any]:
     only = frozenset({"sitemap", "news", "index", "robots"})
     return _summary(Publisher(_store()).publish(_now(), full=True, only=only))
