@@ -644,11 +644,21 @@ def keys_revoke(ctx: Context, prefix: str) -> None:
 
 
 def run() -> None:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
     try:
         main(standalone_mode=True)
     except config.ConfigError as e:
         click.echo(f"syndicate: configuration error: {e}", err=True)
         sys.exit(2)
+    except (OperationalError, InterfaceError) as e:  # unreachable, restarting, locked too long
+        reason = str(e.orig or e).strip().splitlines()[0]
+        click.echo(
+            f"syndicate: the database is unavailable: {reason}\n"
+            "Run the command again when it is back: imports and publishes are idempotent.",
+            err=True,
+        )
+        sys.exit(75)  # EX_TEMPFAIL: worth retrying
 
 
 if __name__ == "__main__":

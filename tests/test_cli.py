@@ -120,6 +120,16 @@ def test_a_bad_setting_stops_the_command_naming_it(env):
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.parametrize("command", [["publish"], ["import", "-"], ["keys", "list"]])
+def test_a_database_out_of_reach_is_a_plain_error_worth_retrying(env, command):
+    env["SYNDICATE_DATABASE_URL"] = "postgresql+psycopg://ed:s3cret-pw@127.0.0.1:9/news"
+    r = run(env, *command, stdin="")
+    assert r.returncode == 75, r.stderr  # EX_TEMPFAIL: a supervisor or cron may retry
+    assert "the database is unavailable" in r.stderr and "Connection refused" in r.stderr
+    assert "Run the command again" in r.stderr
+    assert "Traceback" not in r.stderr and "s3cret-pw" not in r.stderr
+
+
 def test_invalid_utf8_costs_one_line(env, tmp_path):
     f = tmp_path / "in.ndjson"
     f.write_bytes(
