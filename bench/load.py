@@ -18,17 +18,20 @@ concerned every 50 ms) measures its freshness: the time from the answer until
 its headline is in the file it must appear in (`{lang}/feeds/all.atom`,
 `{lang}/feeds/breaking.atom`). A write that a later write of the same item
 replaced before it showed counts as fresh when any later version shows. A
-write never seen within the deadline is lost, and fails the run.
+story write never seen whose story had left the feed (newer stories pushed it
+past feeds.items while the worker was behind) is counted as pushed out; any
+other write never seen within the deadline is lost, and fails the run.
 
 The soak sends the same paced load for `--soak-seconds`, mostly editing a
 bounded set of stories and breaking items (so the store and the outputs do not
 grow: what grows is a leak), and samples every few seconds the RSS and open
 file descriptors of the API and of each process of the worker (its main
-process, its pool child, its beat). It reports the first minute after a
-warm-up against the last minute and a least-squares slope, and exits non-zero
-when a process's descriptors grow (last minute over the first by more than
-FD_ALLOWANCE) or the total RSS grows by more than RSS_BOUND_MB and
-RSS_BOUND_RATIO together.
+process, its pool child, its beat), the output files and the messages waiting
+in the worker's queue. It reports the first minute after a warm-up against the
+last minute and a least-squares slope, and exits non-zero when a process's
+descriptors grow (last minute over the first by more than FD_ALLOWANCE), the
+total RSS grows by more than RSS_BOUND_MB and RSS_BOUND_RATIO together, or the
+queue grows by more than QUEUE_ALLOWANCE.
 
 tests/test_load.py runs a short version of this, with the same pieces.
 """
@@ -68,6 +71,7 @@ SECTIONS = ("politics", "economy", "sports", "health")
 HEADLINE = {"en": "Load test headline", "ar": "عنوان اختبار الحمل", "es": "Titular de la prueba"}
 TICKER = {"en": "Load test ticker", "ar": "شريط اختبار الحمل", "es": "Teletipo de la prueba"}
 FD_ALLOWANCE = 5  # descriptors a process may hold more in the last minute than in the first
+QUEUE_ALLOWANCE = 50  # messages the queue may hold more in the last minute than in the first
 RSS_BOUND_MB = 40.0  # the soak fails when RSS grows past both of these
 RSS_BOUND_RATIO = 1.15
 
@@ -240,6 +244,50 @@ class LoadSite:
             roles[f"worker child {n + 1}"] = pid
         return roles
 
+    def queue_depth(self) -> int:
+        """Messages waiting in the worker's queue (the broker's, or the embedded folder's)."""
+        url = self.env.get("SYNDICATE_BROKER_URL")
+        name = self.env["SYNDICATE_WORKERS_QUEUE"]
+        if url:
+            import redis
+
+            return int(redis.Redis.from_url(url).llen(name))
+        return sum(1 for p in (self.work / "queue").glob(f"*.{name}.msg"))
+
+    def pushed_out(self, writes: list[Write]) -> list[Write]:
+        """Of story writes never seen, those whose story had left its feed (the latest
+        feeds.items by publication time) when the worker rendered it: newer stories pushed
+        it out while the worker was behind. Each still holds its write in the store."""
+        from sqlalchemy import create_engine, text
+
+        items = int(self.env.get("SYNDICATE_FEEDS_ITEMS", "50"))
+        engine = create_engine(self.env["SYNDICATE_DATABASE_URL"])
+        out = []
+        try:
+            with engine.connect() as conn:
+                for w in writes:
+                    row = conn.execute(
+                        text(
+                            "SELECT title, published_at FROM variant WHERE story_id = :id AND lang = :lang"
+                        ),
+                        {"id": w.slot[0], "lang": w.slot[1]},
+                    ).one_or_none()
+                    if row is None or w.file.endswith("breaking.atom"):
+                        continue
+                    newer = conn.execute(
+                        text(
+                            "SELECT count(*) FROM variant WHERE lang = :lang AND status = 'published'"
+                            " AND (published_at > :at OR (published_at = :at AND story_id > :id))"
+                        ),
+                        {"lang": w.slot[1], "at": row.published_at, "id": w.slot[0]},
+                    ).scalar_one()
+                    tokens = {x.token for x in writes if x.slot == w.slot}
+                    if newer >= items and any(t in row.title for t in tokens):
+                        out.append(w)
+        finally:
+            engine.dispose()
+        return out
+
     def publish_events(self) -> list[dict[str, Any]]:
         events = []
         for line in self.log("worker").splitlines():
@@ -295,6 +343,7 @@ class Sample:
     fds: dict[str, int]  # role -> open descriptors
     files: int  # files in the output directory
     temps: int  # temporary files (a publish's .*.tmp) among them
+    queue: int = 0  # messages waiting in the worker's queue
 
 
 def sample(site: LoadSite, started: float) -> Sample:
@@ -306,6 +355,7 @@ def sample(site: LoadSite, started: float) -> Sample:
         fds={role: open_fds(pid) for role, pid in roles.items()},
         files=len(names),
         temps=sum(1 for n in names if n.startswith(".") and n.endswith(".tmp")),
+        queue=site.queue_depth(),
     )
 
 
@@ -382,7 +432,7 @@ class Workload:
         full = len(mine) >= self.per_lang
         if roll < 0.25:
             return self._breaking(lang)
-        if (self.bounded and full) or (roll < 0.6 and mine):
+        if (self.bounded and full) or (roll < 0.8 and mine):
             return self._edit(lang, self.rng.choice(mine[-10:] if not self.bounded else mine))
         return self._new(lang)
 
@@ -594,6 +644,7 @@ class RunResult:
     ok: int
     errors: list[str]
     lost: list[Write]
+    pushed_out: list[Write]  # never seen: their story had left the feed (see LoadSite.pushed_out)
     freshness: list[float]  # seconds, per write answered 200 and seen
     latency: list[float]  # seconds from sending to the answer
     lag: list[float]  # seconds a write was sent after it was due
@@ -608,7 +659,7 @@ class RunResult:
         f, lat = self.freshness, self.latency
         return (
             f"| {self.rate:g} | {self.achieved:.1f} | {self.requests:,} | "
-            f"{self.requests - self.ok} | {len(self.lost)} | "
+            f"{self.requests - self.ok} | {len(self.lost)} | {len(self.pushed_out)} | "
             f"{pct(f, 0.5):.2f} | {pct(f, 0.95):.2f} | {pct(f, 0.99):.2f} | {max(f, default=0):.2f} | "
             f"{pct(lat, 0.5) * 1000:.0f} | {pct(lat, 0.99) * 1000:.0f} | "
             f"{max(self.lag, default=0):.2f} | {self.publishes} |"
@@ -616,9 +667,9 @@ class RunResult:
 
 
 HEADER = (
-    "| offered w/s | achieved w/s | requests | non-200 | lost | fresh p50 s | p95 s | p99 s | "
+    "| offered w/s | achieved w/s | requests | non-200 | lost | pushed out | fresh p50 s | p95 s | p99 s | "
     "max s | API p50 ms | API p99 ms | max send lag s | renders |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -645,13 +696,16 @@ def paced_run(
         probe.stop()
     writes = sorted(writer.done, key=lambda w: w.n)
     ok = [w for w in writes if w.status == 200]
+    unseen = [w for w in ok if w.seen is None]
+    gone = site.pushed_out(unseen) if unseen else []
     return RunResult(
         rate=rate,
         requests=len(writes),
         seconds=seconds,
         ok=len(ok),
         errors=writer.errors,
-        lost=[w for w in ok if w.seen is None],
+        lost=[w for w in unseen if w not in gone],
+        pushed_out=gone,
         freshness=[max(0.0, w.seen - w.answered) for w in ok if w.seen is not None],
         latency=[w.answered - w.sent for w in writes],
         lag=[w.sent - w.due for w in writes],
@@ -694,6 +748,7 @@ def soak_report(samples: list[Sample], warmup: float, window: float = 60.0) -> S
         series[f"fds {role}"] = lambda s, r=role: float(s.fds.get(r, 0))  # type: ignore[misc]
     series["output files"] = lambda s: float(s.files)
     series["temp files"] = lambda s: float(s.temps)
+    series["queued messages"] = lambda s: float(s.queue)
 
     def mean(part: list[Sample], get: Callable[[Sample], float]) -> float:
         return statistics.fmean(get(s) for s in part) if part else 0.0
@@ -712,6 +767,11 @@ def soak_report(samples: list[Sample], warmup: float, window: float = 60.0) -> S
         failures.append(
             f"RSS: {first['rss total']:.0f} -> {last['rss total']:.0f} MB "
             f"(over {RSS_BOUND_MB:g} MB and x{RSS_BOUND_RATIO})"
+        )
+    if last["queued messages"] > first["queued messages"] + QUEUE_ALLOWANCE:
+        failures.append(
+            f"the worker's queue grows: {first['queued messages']:.0f} -> "
+            f"{last['queued messages']:.0f} messages"
         )
     if last["temp files"] > first["temp files"] + 1:
         failures.append(f"temp files: {first['temp files']:.0f} -> {last['temp files']:.0f}")
