@@ -9,6 +9,7 @@ the outputs, or leave descriptors open that the first writes did not need.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -61,9 +62,11 @@ def test_a_paced_write_load_reaches_the_outputs_and_leaks_no_descriptors(
         result = paced_run(site, workload, RATE, 300, deadline=60)
         after = sample(site, 0)
         logs = site.log("api") + site.log("worker")
+        queued = site.queue_depth()
     print(
         f"{store}: {warm.requests + result.requests} writes, "
-        f"{result.publishes} renders; fds after warm-up {warmed[-1].fds}, after {after.fds}"
+        f"{result.publishes} renders; fds after warm-up {warmed[-1].fds}, after {after.fds}; "
+        f"{queued} messages queued"
     )
     assert result.requests == 300
     assert not result.errors, result.errors[:10]  # every write answered 200
@@ -72,6 +75,9 @@ def test_a_paced_write_load_reaches_the_outputs_and_leaks_no_descriptors(
     for role, fds in after.fds.items():
         before = max(s.fds.get(role, 0) for s in warmed)
         assert fds <= before + FD_ALLOWANCE, f"{role}: {before} descriptors after warm-up, {fds}"
+    # one drain message per coalescing window, not one per write: the worker keeps up
+    # with its queue (beat's tick adds one a second)
+    assert queued <= 10, f"{queued} messages still queued after every write showed"
     assert "database is locked" not in logs
     assert "Traceback" not in logs, logs[-3000:]
 
@@ -93,6 +99,16 @@ def test_the_soak_report_fails_on_growing_descriptors_or_memory_and_not_on_a_pla
     leaking = soak_report(_samples([20 + i for i in range(n)], [100.0] * n), 0)
     assert [f for f in leaking.failures if f.startswith("fds api")]
     assert leaking.slopes["fds api"] == pytest.approx(6.0)  # one every ten seconds
+    falling_behind = soak_report(
+        [
+            Sample(
+                at=i * 10.0, rss={"api": 100.0}, fds={"api": 20}, files=100, temps=0, queue=40 * i
+            )
+            for i in range(n)
+        ],
+        0,
+    )
+    assert [f for f in falling_behind.failures if "queue" in f]
     bloating = soak_report(_samples([20] * n, [100.0 + 5 * i for i in range(n)]), 0)
     assert [f for f in bloating.failures if f.startswith("RSS")]
     # a warm-up's growth is not held against the run
@@ -114,3 +130,80 @@ def test_open_descriptors_are_counted_per_process(tmp_path: Path) -> None:
         for f in files:
             f.close()
     assert open_fds(os.getpid()) == before
+
+
+def test_a_burst_of_nudges_sends_one_drain_per_coalescing_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A write nudges the workers; a drain already waiting out its window covers the writes
+    that come before it starts. One message per write made the worker fall behind its
+    queue without bound at 80 writes a second (bench.load), each drain in turn finding
+    nothing left to publish."""
+    from datetime import UTC, datetime, timedelta
+
+    from workers import tasks
+
+    sent: list[dict[str, object]] = []
+    monkeypatch.setattr(tasks.drain, "apply_async", lambda **kw: sent.append(kw))
+    monkeypatch.setattr(tasks, "_drain_due", 0.0, raising=False)
+    window = tasks.settings.workers.coalesce.total_seconds()
+    margin = getattr(tasks, "DRAIN_MARGIN", 0.05)
+    assert window > margin
+    started = time.monotonic()
+    for _ in range(100):
+        assert tasks.nudge()
+    if time.monotonic() - started < window - margin:  # else the box stalled
+        assert [kw.get("countdown") for kw in sent] == [window]
+    time.sleep(window)
+    assert tasks.nudge()  # the window has passed: that drain may be running, send another
+    assert len([kw for kw in sent if "countdown" in kw]) >= 2
+    # an embargo's lift still gets its own message, every time
+    lift = datetime.now(UTC) + timedelta(hours=1)
+    sent.clear()
+    assert tasks.nudge([lift]) and tasks.nudge([lift])
+    assert [kw["eta"] for kw in sent if "eta" in kw] == [lift, lift]
+
+
+def test_a_drain_sent_before_a_drain_of_its_worker_began_returns_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The writes a nudge is about committed before it sent its drain: a drain that began
+    after that, in the same worker process, read them. Without the skip the worker ran
+    every queued drain in turn and its queue grew under a steady load (bench.load)."""
+    from types import SimpleNamespace
+
+    from workers import tasks
+
+    publishes: list[float] = []
+    failing = False
+
+    class FakePublisher:
+        def __init__(self, *_args: object, **_kw: object) -> None:
+            pass
+
+        def publish(self, *_args: object, **_kw: object) -> object:
+            if failing:
+                raise OSError("disk gone")
+            publishes.append(time.time())
+            return SimpleNamespace(more=False, leftover=[])
+
+    monkeypatch.setattr(tasks, "Publisher", FakePublisher)
+    monkeypatch.setattr(tasks, "_store", lambda: None)
+    monkeypatch.setattr(tasks, "_announce", lambda result: None)
+    monkeypatch.setattr(tasks, "_summary", lambda result: {"published": True})
+    monkeypatch.setattr(tasks, "_drained_from", 0.0, raising=False)
+    sent_early = time.time()
+    time.sleep(0.2)
+    assert tasks.drain.run(nudged=time.time()) == {"published": True}
+    assert tasks.drain.run(nudged=sent_early) == {"skipped": True}  # that drain read its writes
+    assert len(publishes) == 1
+    assert tasks.drain.run() == {"published": True}  # the tick always publishes
+    time.sleep(0.2)
+    sent_late = time.time()
+    failing = True
+    with pytest.raises(OSError):
+        tasks.drain.run(nudged=time.time())
+    failing = False
+    # a drain that failed read nothing for good: what was sent before it still runs
+    assert tasks.drain.run(nudged=sent_late) == {"published": True}
+    assert len(publishes) == 3

@@ -8,6 +8,8 @@ retried with backoff on transient database errors.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -51,10 +53,31 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# When this process's latest drain that published without an error began (time.time()).
+_drained_from = 0.0
+# Seconds of doubt between clocks: a drain due this close to now may be starting already,
+# one that began this close after a nudge may not have read its writes.
+DRAIN_MARGIN = 0.05
+
+
 @app.task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=30, max_retries=None)
-def drain() -> dict[str, Any]:
-    """Publish what the outbox and the clock say is due, then announce it."""
+def drain(nudged: float | None = None) -> dict[str, Any]:
+    """Publish what the outbox and the clock say is due, then announce it.
+
+    `nudged`: when a nudge sent it (time.time() where it was sent, after the writes it is
+    about committed). A drain of this process that began after that has read those
+    writes, so this one returns at once: under a steady stream of writes the drains sent
+    while one publishes cost nothing, instead of each reading the store in turn while
+    more arrive (bench.load: the queue grew by about two messages a second at 25 writes a
+    second, one nudge per coalescing window). A clock ahead of the API's by more than
+    DRAIN_MARGIN could skip a drain that was needed: the next nudge or tick publishes it.
+    The tick, and drains a drain sends, carry no `nudged` and always run."""
+    global _drained_from
+    if nudged is not None and nudged + DRAIN_MARGIN < _drained_from:
+        return {"skipped": True}
+    began = time.time()
     result = Publisher(_store(), caches=_caches()).publish(_now(), batch=settings.publish.batch)
+    _drained_from = max(_drained_from, began)
     _announce(result)
     if result.more:  # a batch of a big outbox: the rest is for this or any other worker
         drain.apply_async()
@@ -87,7 +110,7 @@ def nudge(wake_times: list[datetime] | None = None, horizon_hours: float = 24) -
     tick, rather than parking far-future messages in the broker.
     """
     try:
-        drain.apply_async(countdown=settings.workers.coalesce.total_seconds(), retry=False)
+        _coalesced_drain()
         now = _now()
         for at in sorted(wake_times or []):
             if (at - now).total_seconds() < horizon_hours * 3600:
@@ -99,6 +122,29 @@ def nudge(wake_times: list[datetime] | None = None, horizon_hours: float = 24) -
             extra={"fields": {"error": f"{e.__class__.__name__}: {e}"}},
         )
         return False
+
+
+# The drain this process sent last is due then (time.monotonic()); under _drain_lock.
+_drain_due = 0.0
+_drain_lock = threading.Lock()
+
+
+def _coalesced_drain() -> None:
+    """Send a drain after the coalescing window, unless one this process sent is still
+    waiting out its window: that one starts after this write committed, so it reads it.
+
+    One message per window, not one per write: at 80 writes a second the worker, running
+    each drain in turn (most finding nothing left to publish), fell behind the messages
+    without bound (bench.load on SQLite: 10,270 of 18,000 drain messages still queued when
+    its writes at 80 to 240 a second ended)."""
+    global _drain_due
+    window = settings.workers.coalesce.total_seconds()
+    with _drain_lock:
+        now = time.monotonic()
+        if now + DRAIN_MARGIN < _drain_due:
+            return
+        drain.apply_async(kwargs={"nudged": time.time()}, countdown=window, retry=False)
+        _drain_due = now + window
 
 
 def _announce(result: PublishResult) -> None:
