@@ -55,7 +55,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -649,7 +649,7 @@ class RunResult:
     latency: list[float]  # seconds from sending to the answer
     lag: list[float]  # seconds a write was sent after it was due
     publishes: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
+    queued: int = 0  # messages in the worker's queue once every write showed
 
     @property
     def achieved(self) -> float:
@@ -662,14 +662,14 @@ class RunResult:
             f"{self.requests - self.ok} | {len(self.lost)} | {len(self.pushed_out)} | "
             f"{pct(f, 0.5):.2f} | {pct(f, 0.95):.2f} | {pct(f, 0.99):.2f} | {max(f, default=0):.2f} | "
             f"{pct(lat, 0.5) * 1000:.0f} | {pct(lat, 0.99) * 1000:.0f} | "
-            f"{max(self.lag, default=0):.2f} | {self.publishes} |"
+            f"{max(self.lag, default=0):.2f} | {self.publishes} | {self.queued} |"
         )
 
 
 HEADER = (
     "| offered w/s | achieved w/s | requests | non-200 | lost | pushed out | fresh p50 s | p95 s | p99 s | "
-    "max s | API p50 ms | API p99 ms | max send lag s | renders |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "max s | API p50 ms | API p99 ms | max send lag s | renders | queued after |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -692,6 +692,7 @@ def paced_run(
         if during is not None:
             during()
         probe.wait_all(deadline)
+        queued = site.queue_depth()
     finally:
         probe.stop()
     writes = sorted(writer.done, key=lambda w: w.n)
@@ -710,6 +711,7 @@ def paced_run(
         latency=[w.answered - w.sent for w in writes],
         lag=[w.sent - w.due for w in writes],
         publishes=len([e for e in site.publish_events()[before:] if e.get("written")]),
+        queued=queued,
     )
 
 
