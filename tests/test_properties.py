@@ -188,7 +188,8 @@ def test_a_broken_field_is_rejected_by_name(broken: tuple[dict[str, Any], str]) 
 
 def numbered(objs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Distinct ids, so each object in a batch is its own record."""
-    return [{**obj, "id": f"{obj['type'][:2]}-{i}"} for i, obj in enumerate(objs)]
+    # a broken story may have broken its `type` too (a number, a list, none): its text
+    return [{**obj, "id": f"{str(obj.get('type'))[:2]}-{i}"} for i, obj in enumerate(objs)]
 
 
 # mostly valid stories, some breaking items, now and then one that must be refused
