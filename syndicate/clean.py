@@ -29,8 +29,9 @@ _ARABIC_MARKS = frozenset("\u0640\u0670" + "".join(chr(c) for c in range(0x064B,
 
 
 def text(value: str) -> str:
-    """NFC-normalize and drop characters that XML 1.0 forbids."""
-    return _XML_FORBIDDEN.sub("", unicodedata.normalize("NFC", value))
+    """Drop characters that XML 1.0 forbids, then NFC-normalize (in that order: 'A', NUL,
+    a combining grave would otherwise end as a decomposed 'À' once the NUL is gone)."""
+    return unicodedata.normalize("NFC", _XML_FORBIDDEN.sub("", value))
 
 
 def line(value: str) -> str:
@@ -69,7 +70,8 @@ def article_slug(value: str) -> str:
     debris) are removed; whitespace, path separators and dot segments are
     rejected rather than silently rewritten, since the CMS owns the URL.
     """
-    slug = _BIDI.sub("", text(value)).strip()
+    # not text(): a NUL or other character XML forbids is refused below, not dropped
+    slug = _BIDI.sub("", unicodedata.normalize("NFC", value)).strip()
     if not slug:
         raise ValueError("must not be empty")
     if slug in (".", ".."):

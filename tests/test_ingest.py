@@ -190,6 +190,7 @@ def test_text_is_cleaned_on_the_way_in(settings):
             variants={
                 "en": variant(
                     "Bad\x01 title\x0b here",
+                    slug="bad-title-here",
                     summary="e\u0301t\u00e9",
                     body_html="<p>x</p><script>y</script>",
                     tags=["Morocco", "Morocco", " "],
@@ -203,6 +204,21 @@ def test_text_is_cleaned_on_the_way_in(settings):
     assert v.summary == "été"
     assert v.body_html == "<p>x</p>"
     assert v.tags == ("Morocco",)
+
+
+def test_a_slug_with_a_control_character_is_refused_not_rewritten(settings):
+    """Text fields lose what XML forbids; a slug is the CMS's URL: 'a\\x00b' is not 'ab'.
+    (Found by the long property run: NUL was dropped and the story accepted as 'ab'.)"""
+    for slug in ("a\x00b", "a\x01b", "a\ufffeb"):
+        with pytest.raises(RecordError) as e:
+            parse_object(story("st-6", variants={"en": variant("T", slug=slug)}), settings)
+        assert e.value.problems[0][0] == "variants.en.slug", e.value.problems
+    # and text stays NFC when a dropped character sat between a letter and its accent
+    s = parse_object(
+        story("st-7", variants={"en": variant("T", summary="Breaking A\x00\u0300 news")}),
+        settings,
+    )
+    assert s.variants[0].summary == "Breaking \u00c0 news"
 
 
 def test_language_codes_match_case_insensitively(settings):

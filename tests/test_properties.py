@@ -183,7 +183,10 @@ def test_a_broken_field_is_rejected_by_name(broken: tuple[dict[str, Any], str]) 
     answer = parse(obj, SETTINGS)
     assert isinstance(answer, RecordError), f"accepted with a bad {where}: {obj.get(where)!r}"
     fields = [f for f, _ in answer.problems]
-    assert any(f == where or f.startswith((f"{where}.", f"{where}[")) for f in fields), fields
+    assert any(f == where or f.startswith((f"{where}.", f"{where}[")) for f in fields), (
+        where,
+        fields,
+    )
 
 
 def numbered(objs: list[dict[str, Any]]) -> list[dict[str, Any]]:
