@@ -364,6 +364,9 @@ class Fragments:
         self._cache: OrderedDict[tuple[str, str, FeedItem], bytes] = OrderedDict()
         self.rendered = 0  # item fragments rendered (for tests and benchmarks)
 
+    def __len__(self) -> int:
+        return len(self._cache)
+
     def splice(self, fmt: str, meta: FeedMeta, items: Sequence[FeedItem]) -> bytes:
         if fmt == "json":
             parts = self._get(fmt, meta, items, b"")
