@@ -652,6 +652,10 @@ def run() -> None:
         click.echo(f"syndicate: configuration error: {e}", err=True)
         sys.exit(2)
     except (OperationalError, InterfaceError) as e:  # unreachable, restarting, locked too long
+        from syndicate.store import unavailable
+
+        if not unavailable(e):
+            raise
         reason = str(e.orig or e).strip().splitlines()[0]
         click.echo(
             f"syndicate: the database is unavailable: {reason}\n"

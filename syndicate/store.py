@@ -41,6 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from syndicate import clean, i18n, plan
@@ -97,6 +98,28 @@ def open_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+# SQLite says OperationalError for a missing table as for a lock: only these are "not now"
+_SQLITE_TRANSIENT = (
+    "database is locked",
+    "database table is locked",
+    "unable to open database file",
+    "disk i/o error",
+)
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether a database error means "not now" (a restart, the server out of reach, a lock
+    not granted in time): worth a retry, unlike a missing table or a bad statement."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    orig = getattr(exc, "orig", None)
+    if orig is not None and type(orig).__module__.startswith("sqlite3"):
+        return str(orig).lower().startswith(_SQLITE_TRANSIENT)
+    return True  # psycopg: OperationalError is the connection or the server; SQL errors differ
 
 
 def migrate(engine: Engine) -> None:

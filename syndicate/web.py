@@ -45,7 +45,7 @@ from syndicate.i18n import _
 from syndicate.ingest import Record, RecordError, StoryIn, load_json, parse_object, read_ndjson
 from syndicate.model import ApiKey, BreakingItem, Outbox, Output, PublishLog
 from syndicate.render import pages
-from syndicate.store import Store
+from syndicate.store import Store, unavailable
 from syndicate.targets import UnsafePath, safe_join
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,10 @@ def create_app(
     async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
         """A write or key lookup the database could not serve (restarting, unreachable, locked):
         503 with Retry-After, not 500. Every API write is idempotent, so the client retries;
-        a write whose commit was under way when the connection dropped may have landed."""
+        a write whose commit was under way when the connection dropped may have landed.
+        Anything else (SQLite's "no such table" is an OperationalError too) stays a 500."""
+        if not unavailable(exc):
+            raise exc
         log.warning(
             "database unavailable",
             extra={"fields": {"path": request.url.path, "error": exc.__class__.__name__}},

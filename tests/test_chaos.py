@@ -327,7 +327,7 @@ def test_seeded_kill_9_never_leaves_an_invalid_output_or_loses_an_accepted_write
             restart(victim, site, api)
         writer.stop.set()
         writer.join(timeout=120)
-        assert writer.failure is None, writer.failure
+        assert writer.failure is None and not writer.is_alive(), writer.failure
         publishes.stop.set()
         publishes.join(timeout=120)
         deadline = time.monotonic() + 120  # the worker (its beat ticks every second) catches up
@@ -464,7 +464,7 @@ def test_the_database_restarting_mid_run_is_survived_with_retries(tmp_path, own_
             time.sleep(0.05)
         writer.stop.set()
         writer.join(timeout=120)
-        assert writer.failure is None, writer.failure
+        assert writer.failure is None and not writer.is_alive(), writer.failure
         deadline = time.monotonic() + 120
         while outbox_depth(site) > 0:
             assert time.monotonic() < deadline, "the outbox never emptied"

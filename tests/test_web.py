@@ -365,3 +365,24 @@ def test_a_database_out_of_reach_is_a_503_to_retry_not_a_500(app):
     assert r.headers["retry-after"] == "2" and "retry" in r.json()["detail"]
     assert r.headers["x-content-type-options"] == "nosniff"  # the security headers too
     nowhere.dispose()
+
+
+def test_only_an_unreachable_or_locked_database_is_a_503():
+    """SQLite reports a missing table as an OperationalError, as it does a lock: the first is
+    a broken deployment (500, and a traceback in the log), the second worth a retry."""
+    import sqlite3
+
+    import psycopg
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from syndicate.store import unavailable
+
+    def wrapped(orig: Exception) -> OperationalError:
+        return OperationalError("SELECT 1", {}, orig)
+
+    assert unavailable(wrapped(sqlite3.OperationalError("database is locked")))
+    assert unavailable(wrapped(sqlite3.OperationalError("unable to open database file")))
+    assert not unavailable(wrapped(sqlite3.OperationalError("no such table: api_key")))
+    assert unavailable(wrapped(psycopg.OperationalError("connection failed: refused")))
+    assert not unavailable(IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE")))
+    assert not unavailable(ValueError("not a database error"))
