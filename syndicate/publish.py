@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import sys
 import time
 import zlib
 from collections import deque
@@ -113,10 +114,21 @@ IDLE_HEARTBEAT = timedelta(seconds=60)  # how often an idle publish still logs i
 # (story_id, lang) -> (its story's version, the item): see Store.load_items
 ItemCache = Bounded[tuple[str, str], tuple[str, FeedItem]]
 ITEMS_CACHED = 5_000  # per process: the stories in many feeds at once, a few MB
+# ... and at most this many bytes of items, and of their rendered fragments: the count
+# bounds a site of short stories, the bytes one of long full-text articles
+ITEMS_BYTES = 96 << 20
+FRAGMENTS_BYTES = 96 << 20
 # (lang, story_id) or ("news:" lang, URL) -> (digest of what decides it, its <url> element)
 UrlCache = Bounded[tuple[str, str], tuple[int, bytes]]
 URLS_CACHED = 40_000  # about 0.8 kB each: a few busy sitemap periods of a big archive
 MANIFEST_LINES_CACHED = 50_000  # about 0.5 kB each: every output of a decade of daily sitemaps
+
+
+def item_weight(entry: tuple[str, FeedItem]) -> int:
+    """About the bytes a cached item holds: its texts (the body dominates) and a little more."""
+    item = entry[1]
+    texts = (item.title, item.summary, item.body_html, item.url)
+    return 512 + sum(sys.getsizeof(t) for t in texts if t is not None)
 
 
 @dataclass
@@ -128,9 +140,11 @@ class Caches:
     item's value), so after a change only what changed is built again. Bounded.
     """
 
-    items: ItemCache = field(default_factory=lambda: Bounded(ITEMS_CACHED))
+    items: ItemCache = field(
+        default_factory=lambda: Bounded(ITEMS_CACHED, ITEMS_BYTES, weigh=item_weight)
+    )
     fragments: render_feeds.Fragments = field(
-        default_factory=lambda: render_feeds.Fragments(3 * ITEMS_CACHED)
+        default_factory=lambda: render_feeds.Fragments(3 * ITEMS_CACHED, FRAGMENTS_BYTES)
     )
     # None in a one-off publish: every URL is rendered once there, keeping them costs memory
     urls: UrlCache | None = field(default_factory=lambda: Bounded(URLS_CACHED))

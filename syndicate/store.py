@@ -16,7 +16,7 @@ import secrets
 import uuid
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from datetime import UTC, date, datetime
@@ -234,17 +234,39 @@ V = TypeVar("V")
 
 class Bounded(OrderedDict[K, V]):
     """A dict that forgets its least recently written entries past ``limit``: the
-    per-story caches of a publish stay the same size whatever the archive's."""
+    per-story caches of a publish stay the same size whatever the archive's. With
+    ``weigh`` (bytes an entry holds) it also keeps their sum under ``max_weight``, so a
+    site of 100 kB full-text articles holds fewer of them, not 20 times the memory; the
+    newest entry stays whatever it weighs. Entries leave through ``del`` or eviction only."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(
+        self,
+        limit: int,
+        max_weight: int | None = None,
+        weigh: Callable[[V], int] | None = None,
+    ) -> None:
         super().__init__()
         self.limit = limit
+        self.max_weight = max_weight
+        self.weigh = weigh
+        self.weight = 0
 
     def __setitem__(self, key: K, value: V) -> None:
+        if self.weigh is not None:
+            if key in self:
+                self.weight -= self.weigh(super().__getitem__(key))
+            self.weight += self.weigh(value)
         super().__setitem__(key, value)
         self.move_to_end(key)
-        while len(self) > self.limit:
-            self.popitem(last=False)
+        while len(self) > self.limit or (
+            self.max_weight is not None and self.weight > self.max_weight and len(self) > 1
+        ):
+            del self[next(iter(self))]
+
+    def __delitem__(self, key: K) -> None:
+        if self.weigh is not None:
+            self.weight -= self.weigh(super().__getitem__(key))
+        super().__delitem__(key)
 
 
 def live(now: datetime) -> ColumnElement[bool]:

@@ -296,6 +296,31 @@ def test_fragments_render_each_item_once_and_stay_bounded():
     assert frags.rendered == 7  # only s5 and s6 were new
     assert len(frags._cache) == 6  # the least recently used went
     assert rss(meta, items[::-1], frags) == rss(meta, items[::-1])
+    # long full-text items: the bytes are bounded too, whatever the count allows
+    long = [replace(i, body_html="<p>" + "x" * 50_000 + "</p>") for i in items]
+    heavy = Fragments(limit=1000, max_bytes=200_000)
+    assert rss(meta, long, heavy) == rss(meta, long)  # the same bytes, cache or not
+    assert 0 < heavy.bytes <= 200_000 and len(heavy) <= 4
+    assert heavy.bytes == sum(len(v) for v in heavy._cache.values())
+
+
+def test_bounded_caches_keep_their_count_and_weight():
+    from syndicate.store import Bounded
+
+    cache: Bounded[str, str] = Bounded(5, max_weight=100, weigh=len)
+    for i in range(20):
+        cache[f"k{i}"] = "x" * 30
+        assert len(cache) <= 5 and cache.weight <= 100
+        assert cache.weight == sum(len(v) for v in cache.values())
+    assert list(cache) == ["k17", "k18", "k19"]  # the newest three fit in 100
+    cache["k18"] = "y"  # a rewrite replaces its weight and is the newest
+    assert cache.weight == 61 and list(cache)[-1] == "k18"
+    cache["huge"] = "z" * 500  # heavier than the whole budget: kept alone, the newest
+    assert list(cache) == ["huge"] and cache.weight == 500
+    counted: Bounded[str, str] = Bounded(3)  # no weigh: the count alone, as before
+    for i in range(10):
+        counted[str(i)] = "v" * 1000
+    assert list(counted) == ["7", "8", "9"]
 
 
 def test_a_big_publish_renders_across_processes_to_the_same_bytes(store, tmp_path):

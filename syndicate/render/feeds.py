@@ -359,8 +359,10 @@ class Fragments:
     the least recently used fragments go first.
     """
 
-    def __init__(self, limit: int = 20_000) -> None:
+    def __init__(self, limit: int = 20_000, max_bytes: int | None = None) -> None:
         self.limit = limit
+        self.max_bytes = max_bytes  # and at most this many bytes of fragments
+        self.bytes = 0
         self._cache: OrderedDict[tuple[str, str, FeedItem], bytes] = OrderedDict()
         self.rendered = 0  # item fragments rendered (for tests and benchmarks)
 
@@ -387,13 +389,16 @@ class Fragments:
         if missing:
             for item, data in zip(missing, self._render(fmt, meta, missing, empty), strict=True):
                 cache[(fmt, meta.direction, item)] = data
+                self.bytes += len(data)
             self.rendered += len(missing)
         out = []
         for k in keys:
             cache.move_to_end(k)
             out.append(cache[k])
-        while len(cache) > self.limit:
-            cache.popitem(last=False)
+        while len(cache) > self.limit or (
+            self.max_bytes is not None and self.bytes > self.max_bytes and cache
+        ):
+            self.bytes -= len(cache.popitem(last=False)[1])
         return out
 
     def _render(
