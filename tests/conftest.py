@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from syndicate import config
 from syndicate.ingest import parse_object
@@ -59,15 +58,23 @@ _pg_databases: dict[str, str] = {}
 
 def fresh_postgres_database(name: str) -> str:
     """Drop and create a database on the local server; its URL. Skips (fails in CI) without one."""
+    from bench.load import fresh_postgres_database as fresh
+
     try:
-        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
+        return fresh(name, ADMIN_URL)
     except Exception as e:
         need_server(f"PostgreSQL is not reachable at {ADMIN_URL}: {e.__class__.__name__}: {e}")
-    return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        raise
+
+
+def need_redis(url: str) -> None:
+    """Skip (fail in CI) when Redis does not answer at `url`."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as e:  # any failure to reach it
+        need_server(f"Redis is not reachable at {url}: {e}")
 
 
 def _postgres_url(worker: str) -> str:

@@ -33,22 +33,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import need_server
+from conftest import need_redis, need_server
 from factories import breaking, story, variant
 from feedcheck import check_sitemap
 from lxml import etree
-from test_workers import FLAVOURS, ROOT, SITES, Site, outbox_depth, stamp
+from test_workers import FLAVOURS, ROOT, SITES, Site, stamp, wait_outbox_empty
+
+from bench.nginx import free_port
 
 KILLS = int(os.environ.get("SYNDICATE_CHAOS_KILLS", "12"))
 SEED = int(os.environ.get("SYNDICATE_CHAOS_SEED", "7"))
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 XML_SUFFIXES = (".rss", ".atom", ".xml", ".xsl", ".opml")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Api:
@@ -330,10 +326,7 @@ def test_seeded_kill_9_never_leaves_an_invalid_output_or_loses_an_accepted_write
         assert writer.failure is None and not writer.is_alive(), writer.failure
         publishes.stop.set()
         publishes.join(timeout=120)
-        deadline = time.monotonic() + 120  # the worker (its beat ticks every second) catches up
-        while outbox_depth(site) > 0:
-            assert time.monotonic() < deadline, "the outbox never emptied"
-            time.sleep(0.2)
+        wait_outbox_empty(site, 120, "the outbox never emptied")  # the worker catches up
     finally:
         writer.stop.set()
         publishes.stop.set()
@@ -431,13 +424,9 @@ def test_the_database_restarting_mid_run_is_survived_with_retries(tmp_path, own_
     """PostgreSQL crashes and comes back while the API takes writes and a worker publishes:
     writes during the outage are answered 503 (retry), never 500, and retried; the API and
     the worker keep running; every accepted write is published."""
-    import redis
     from test_workers import REDIS_URL, _env
 
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as e:
-        need_server(f"Redis is not reachable at {REDIS_URL}: {e}")
+    need_redis(REDIS_URL)
     site = Site(
         tmp_path,
         _env(tmp_path, SYNDICATE_DATABASE_URL=own_postgres.url, SYNDICATE_BROKER_URL=REDIS_URL),
@@ -465,10 +454,7 @@ def test_the_database_restarting_mid_run_is_survived_with_retries(tmp_path, own_
         writer.stop.set()
         writer.join(timeout=120)
         assert writer.failure is None and not writer.is_alive(), writer.failure
-        deadline = time.monotonic() + 120
-        while outbox_depth(site) > 0:
-            assert time.monotonic() < deadline, "the outbox never emptied"
-            time.sleep(0.2)
+        wait_outbox_empty(site, 120, "the outbox never emptied")
         assert api.proc is not None and api.proc.poll() is None, "the API died"
         assert worker.poll() is None, "the worker died"
     finally:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import WORKER, need_server
+from conftest import WORKER, need_redis, need_server
 
 from bench.load import (
     FD_ALLOWANCE,
@@ -31,14 +31,9 @@ RATE = 25  # writes a second: within what this machine sustains (README, Benchma
 
 def _site(tmp_path: Path, store: str) -> LoadSite:
     if store == "postgres":
-        import redis
-
         from bench.load import REDIS_URL
 
-        try:
-            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-        except Exception as e:  # any failure to reach it
-            need_server(f"Redis is not reachable at {REDIS_URL}: {e}")
+        need_redis(REDIS_URL)
     try:
         return LoadSite.create(
             tmp_path, store, rate_limit=RATE * 60 * 2, database=f"syndicate_load_{WORKER}"

@@ -18,16 +18,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import fresh_postgres_database, need_server
+from conftest import fresh_postgres_database, need_redis, need_server
 from factories import breaking, story, variant
+
+from bench.load import stamp
+from bench.nginx import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("SYNDICATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 AMQP_URL = os.environ.get("SYNDICATE_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
-
-
-def stamp(dt: datetime) -> str:
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Site:
@@ -157,13 +156,7 @@ def _drop_queues() -> Iterator[None]:
 
 
 def _redis_postgres_env(tmp: Path) -> dict[str, str]:
-    import redis
-
-    try:
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-        client.ping()  # no flushdb: another test may be using the database; queues are private
-    except Exception as e:  # any failure to reach it
-        need_server(f"Redis is not reachable at {REDIS_URL}: {e}")
+    need_redis(REDIS_URL)  # no flushdb: another test may be using the database; queues are private
     url = fresh_postgres_database(
         f"syndicate_workers_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     )
@@ -387,6 +380,14 @@ def outbox_depth(site: Site) -> int:
         engine.dispose()
 
 
+def wait_outbox_empty(site: Site, seconds: float, what: str) -> None:
+    """Until the workers have done every dirty output (the outbox holds no row)."""
+    deadline = time.monotonic() + seconds
+    while outbox_depth(site) > 0:
+        assert time.monotonic() < deadline, f"{what} (outbox: {outbox_depth(site)} rows)"
+        time.sleep(0.2)
+
+
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_kill_9_mid_publish_leaves_complete_files_and_the_work_is_redone(
     tmp_path: Path, flavour: str
@@ -430,10 +431,7 @@ def test_kill_9_mid_publish_leaves_complete_files_and_the_work_is_redone(
             json.loads(p.read_text())
     assert outbox_depth(s) > 0  # the killed publish committed nothing
     s.start_worker("--beat")  # the tick finds the outbox and does the work
-    deadline = time.monotonic() + 60
-    while outbox_depth(s) > 0:
-        assert time.monotonic() < deadline, "the work was not done after the restart"
-        time.sleep(0.2)
+    wait_outbox_empty(s, 60, "the work was not done after the restart")
     s.stop()
     r = s.cli("publish", "--all", "--verify")
     assert r.returncode == 0 and " 0 written" in r.stderr, r.stderr
@@ -571,10 +569,7 @@ def test_two_workers_and_many_random_changes_end_where_a_fresh_publish_does(
             timeout=300,
         )
         assert r.returncode == 0, r.stderr
-        deadline = time.monotonic() + 180
-        while outbox_depth(s) > 0:  # done when the outbox is empty
-            assert time.monotonic() < deadline, f"outbox still holds {outbox_depth(s)} rows"
-            time.sleep(0.5)
+        wait_outbox_empty(s, 180, "the workers did not finish")  # done when it is empty
         time.sleep(2)
         s.stop()
         fresh = tmp_path / "fresh"
@@ -632,9 +627,7 @@ def test_redis_stopped_while_writes_happen_loses_nothing(tmp_path: Path) -> None
     server_bin = shutil.which("redis-server")
     if server_bin is None:
         need_server("redis-server is not installed")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
 
     def start_redis() -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(
@@ -699,12 +692,9 @@ def test_redis_stopped_while_writes_happen_loses_nothing(tmp_path: Path) -> None
 
 def test_end_to_end_put_over_http_reaches_the_served_feed(tmp_path: Path) -> None:
     """`syndicate up` (app + worker + beat): a story PUT over HTTP is in the feed fetched over HTTP."""
-    import socket
     import urllib.request
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     s = Site(tmp_path, _env(tmp_path))
     assert s.cli("db", "upgrade").returncode == 0
     key = s.cli("keys", "create", "--name", "e2e").stdout.strip()
