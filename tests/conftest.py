@@ -56,12 +56,16 @@ def settings(tmp_path: Path) -> config.Settings:
 _pg_databases: dict[str, str] = {}
 
 
+# Two checkouts testing at once on one server (worktrees) must not drop each other's databases.
+CHECKOUT = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:6]
+
+
 def fresh_postgres_database(name: str) -> str:
     """Drop and create a database on the local server; its URL. Skips (fails in CI) without one."""
     from bench.load import fresh_postgres_database as fresh
 
     try:
-        return fresh(name, ADMIN_URL)
+        return fresh(f"{name}_{CHECKOUT}", ADMIN_URL)
     except Exception as e:
         need_server(f"PostgreSQL is not reachable at {ADMIN_URL}: {e.__class__.__name__}: {e}")
         raise
