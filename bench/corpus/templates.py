@@ -67,17 +67,6 @@ CAPTIONS = _compile(_DATA["captions"])["general"]
 BULLETS = _compile(_DATA["bullets"])["general"]
 QUOTES = _compile(_DATA["quotes"])["general"]
 BREAKING = _compile(_DATA["breaking"])["general"]
-ALL_TEMPLATES = (
-    HEADLINES,
-    SUMMARIES,
-    LEADS,
-    PARAGRAPHS,
-    {"closing": CLOSINGS},
-    {"caption": CAPTIONS},
-    {"bullet": BULLETS},
-    {"quote": QUOTES},
-    {"breaking": BREAKING},
-)
 
 
 def form(t: Template, genders: dict[str | None, int], li: int) -> str:
