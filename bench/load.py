@@ -497,7 +497,6 @@ class Probe(threading.Thread):
         self.lock = threading.Lock()
         self.pending: dict[tuple[str, str], list[Write]] = {}  # slot -> writes in order
         self.halt = threading.Event()
-        self.reads = 0
 
     def watch(self, write: Write) -> None:
         with self.lock:
@@ -518,7 +517,6 @@ class Probe(threading.Thread):
         for rel in files:
             try:
                 contents[rel] = (self.out / rel).read_bytes()
-                self.reads += 1
             except FileNotFoundError:
                 contents[rel] = b""
         now = time.monotonic()

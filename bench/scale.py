@@ -3,7 +3,7 @@
     python -m bench.scale [--stories 10000 100000 1000000] [--stores sqlite postgres]
                           [--jobs N] [--period day|week|month] [--plans] [--keep DIR]
 
-For each size a corpus is generated (bench/corpus.py: en/ar/es with partial
+For each size a corpus is generated (bench/corpus/: en/ar/es with partial
 translations, Arabic slugs, images and videos, ten years of dates denser
 recently, breaking items) and, for each store, a fresh database gets:
 

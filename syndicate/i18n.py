@@ -77,10 +77,6 @@ def _(message: str) -> str:
     return message
 
 
-def direction(lang: str) -> str:
-    return str(Locale.parse(lang, sep="-").text_direction)
-
-
 @cache
 def language_name(lang: str) -> str:
     """The language's name in itself (العربية, español), from CLDR."""

@@ -1,4 +1,4 @@
-"""bench/corpus.py: reproducible, shaped as FORMAT.md says, varied, and streamed."""
+"""bench/corpus/: reproducible, shaped as FORMAT.md says, varied, and streamed."""
 
 from __future__ import annotations
 
@@ -21,6 +21,18 @@ if str(ROOT) not in sys.path:  # bench/ is a tool next to the package, not part 
     sys.path.insert(0, str(ROOT))
 
 from bench import corpus  # noqa: E402
+from bench.corpus import data, generator, slots  # noqa: E402
+from bench.corpus.templates import (  # noqa: E402
+    BREAKING,
+    BULLETS,
+    CAPTIONS,
+    CLOSINGS,
+    HEADLINES,
+    LEADS,
+    PARAGRAPHS,
+    QUOTES,
+    SUMMARIES,
+)
 
 END = corpus.DEFAULT_END
 TAXONOMY = tomllib.loads((ROOT / "config" / "taxonomy.toml").read_text(encoding="utf-8"))
@@ -273,18 +285,29 @@ def test_dates_favour_recent_stories(objects: list[dict[str, Any]]) -> None:
 
 
 def test_templates_render_in_every_language_and_gender() -> None:
-    gen = corpus._make(10, 1, END, None, None, False)
-    gen._reseed("test")
-    draw = gen._draw("pol", ["mena"], None, gen.end, (0, "+00:00"))
-    for table in corpus.ALL_TEMPLATES:
+    gen = generator.make(10, 1, END, None, None, False)
+    gen.stream.reseed("test")
+    draw = slots.draw(gen.stream, "pol", ["mena"], None, gen.window.end, (0, "+00:00"))
+    every = (
+        HEADLINES,
+        SUMMARIES,
+        LEADS,
+        PARAGRAPHS,
+        {"closing": CLOSINGS},
+        {"caption": CAPTIONS},
+        {"bullet": BULLETS},
+        {"quote": QUOTES},
+        {"breaking": BREAKING},
+    )
+    for table in every:
         for templates in table.values():
             for template in templates:
                 for li in range(3):
-                    mapping = gen._mapping(draw, li)
+                    mapping = slots.mapping(draw, li)
                     for gender in (0, 1):
                         text = template[1][li][gender].format_map(mapping)
                         assert "{" not in text and "|" not in text, text
-                        if li == corpus.AR:
+                        if li == data.AR:
                             assert re.search("[\u0621-\u064a]", text), text
 
 
