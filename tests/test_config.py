@@ -73,14 +73,20 @@ def test_config_path_from_environment(tmp_path):
     ],
 )
 def test_a_bad_setting_fails_at_start_naming_it(tmp_path, edit, named):
+    assert named in error_of_edited_default(tmp_path, *edit)
+
+
+def error_of_edited_default(tmp_path, old: str, new: str) -> str:
+    """The ConfigError of the embedded default with its first ``old`` made ``new``, as
+    read from tmp_path/bad.toml."""
     text = (ROOT / "config" / "default.toml").read_text()
-    assert edit[0] in text
+    assert old in text
     p = tmp_path / "bad.toml"
-    p.write_text(text.replace(edit[0], edit[1], 1))
+    p.write_text(text.replace(old, new, 1))
     (tmp_path / "taxonomy.toml").write_text((ROOT / "config" / "taxonomy.toml").read_text())
     with pytest.raises(config.ConfigError) as e:
         config.load(p, env={})
-    assert named in str(e.value)
+    return str(e.value)
 
 
 @pytest.mark.parametrize(
@@ -100,14 +106,7 @@ def test_a_bad_setting_fails_at_start_naming_it(tmp_path, edit, named):
 )
 def test_an_unknown_setting_fails_at_start_naming_it(tmp_path, edit, message):
     """A typo is not silently ignored (issue 17): the message names it and its neighbour."""
-    text = (ROOT / "config" / "default.toml").read_text()
-    assert edit[0] in text
-    p = tmp_path / "bad.toml"
-    p.write_text(text.replace(edit[0], edit[1], 1))
-    (tmp_path / "taxonomy.toml").write_text((ROOT / "config" / "taxonomy.toml").read_text())
-    with pytest.raises(config.ConfigError) as e:
-        config.load(p, env={})
-    assert str(e.value) == f"{p}: {message}"
+    assert error_of_edited_default(tmp_path, *edit) == f"{tmp_path / 'bad.toml'}: {message}"
 
 
 def test_an_unknown_taxonomy_table_names_the_taxonomy_file(tmp_path):
