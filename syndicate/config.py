@@ -6,14 +6,18 @@ single settings (each field's :class:`Doc` names its variable). Relative paths i
 the file (``database_url`` for SQLite, ``output_dir``) resolve against the working
 directory; ``taxonomy`` resolves against the directory of the config file.
 
-The settings are plain frozen dataclasses, so the code that reads them (and the
-tests that ``dataclasses.replace`` them) sees no library. pydantic validates the
-TOML into them once, in :func:`load`: each field's type carries its check, its
-default and its :class:`Doc`, from which ``python -m syndicate.config --reference``
-writes docs/reference/settings.md. What no single value shows (two languages in
-one directory, a section in an unknown group) is checked after, in plain code.
-Every problem raises :class:`ConfigError`, one line naming the file and the
-setting; an unknown setting is a problem too, so a typo cannot pass unnoticed.
+The settings are plain frozen dataclasses, one per TOML table. Each field's type
+carries its checks (:class:`Before`, :class:`After`), its default and its
+:class:`Doc`; one reader walks the tables by those types, so the checks, the
+environment overrides and docs/reference/settings.md (``python -m syndicate.config
+--reference``) come from the same place. What no single value shows (two languages
+in one directory, a section in an unknown group) is checked after, on the built
+settings. Every problem raises :class:`ConfigError`, one line naming the file and
+the setting; an unknown setting is a problem too, so a typo cannot pass unnoticed.
+
+(pydantic, through FastAPI, could read these tables, but importing it and building
+its schema took a command's start from about 0.2 to 0.6 s on a loaded machine, and
+the errors needed rewording anyway; a reader of these few types is about 70 lines.)
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import os
 import re
 import sys
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import timedelta
 from functools import cache
@@ -32,13 +36,9 @@ from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 from urllib.parse import unquote, urlsplit
 
 from babel import Locale, UnknownLocaleError
-from pydantic import AfterValidator, BeforeValidator, TypeAdapter, ValidationError
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "default.toml"
 REFERENCE = "docs/reference/settings.md"
-
-# Every table rejects what it does not know: a misspelt setting stops the start.
-FORBID = {"extra": "forbid"}
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 FORMATS: tuple[Format, ...] = ("rss", "atom", "json")
@@ -76,7 +76,19 @@ class Kind:
     name: str
 
 
-# --- checks of single values (they run inside pydantic, which names the setting) ---
+# --- checks of single values (a ValueError says what is wrong; the reader names where) ---
+
+
+@dataclass(frozen=True)
+class Before:
+    """Converts and checks a raw value before its type is checked."""
+
+    check: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class After(Before):
+    """Checks (and may normalize) a value once its type is checked."""
 
 
 def _positive_int(value: Any) -> int:
@@ -87,13 +99,13 @@ def _positive_int(value: Any) -> int:
     return value
 
 
-def _at_most(limit: int, whose: str) -> AfterValidator:
+def _at_most(limit: int, whose: str) -> After:
     def check(value: int) -> int:
         if value > limit:
             raise ValueError(f"may not exceed {limit} ({whose}), got {value}")
         return value
 
-    return AfterValidator(check)
+    return After(check)
 
 
 def _jobs(value: Any) -> int:
@@ -144,7 +156,7 @@ def _blank_is_none(value: Any) -> Any:
     return None if value == "" else value
 
 
-def _matching(pattern: str, expected: str) -> AfterValidator:
+def _matching(pattern: str, expected: str) -> After:
     """A string check: ``expected`` says in words what ``pattern`` accepts."""
     regex = re.compile(pattern)
 
@@ -153,10 +165,11 @@ def _matching(pattern: str, expected: str) -> AfterValidator:
             raise ValueError(f"{expected}, got {value!r}")
         return value
 
-    return AfterValidator(check)
+    return After(check)
 
 
 def _relative_dir(path: str) -> str:
+    path = path.strip("/")
     if not path or any(segment in ("", ".", "..") for segment in path.split("/")):
         raise ValueError(f"must be a relative directory, got {path!r}")
     return path
@@ -166,14 +179,14 @@ def _stripped(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-PositiveInt = Annotated[int, BeforeValidator(_positive_int), Kind("positive integer")]
-Duration = Annotated[timedelta, BeforeValidator(_duration), Kind("duration")]
-Flag = Annotated[bool, BeforeValidator(_flag), Kind("boolean")]
-OptionalText = Annotated[str | None, BeforeValidator(_blank_is_none), Kind("string")]
+PositiveInt = Annotated[int, Before(_positive_int), Kind("positive integer")]
+Duration = Annotated[timedelta, Before(_duration), Kind("duration")]
+Flag = Annotated[bool, Before(_flag), Kind("boolean")]
+OptionalText = Annotated[str | None, Before(_blank_is_none), Kind("string")]
 HttpUrl = Annotated[OptionalText, _matching(r"^https?://", "must be an http(s) URL"), Kind("URL")]
 HeaderValue = Annotated[
     str,
-    BeforeValidator(_stripped),
+    Before(_stripped),
     _matching(r"^[\x20-\x7e]+$", "must be a non-empty header value (printable ASCII, one line)"),
 ]
 
@@ -183,8 +196,6 @@ HeaderValue = Annotated[
 
 @dataclass(frozen=True)
 class Language:
-    __pydantic_config__ = FORBID
-
     code: str  # BCP 47 tag as configured, e.g. "es-419": the table's name
     site_name: Annotated[str, Doc("the site's name, the title of its feeds")]
     base_url: Annotated[
@@ -194,7 +205,7 @@ class Language:
     ]
     path: Annotated[
         str,
-        AfterValidator(lambda path: _relative_dir(path.strip("/"))),
+        After(_relative_dir),
         Doc(
             "the language's directory under output_dir, served at base_url; it ends with "
             "the base URL's path",
@@ -251,8 +262,6 @@ def _language_tables(raw: Any) -> Any:
 class Term:
     """A taxonomy entry (section, group, region or coverage topic)."""
 
-    __pydantic_config__ = FORBID
-
     key: str
     labels: Mapping[str, str]
     group: str | None = None
@@ -265,7 +274,7 @@ class Term:
 def _term_tables(raw: Any) -> Any:
     """[KIND.KEY] tables of ``language = label`` (and ``group``) as Term's fields."""
     if not isinstance(raw, Mapping):
-        return raw  # pydantic says it must be a table
+        return raw  # its type check says it must be a table
     out = {}
     for key, table in raw.items():
         if not KEY_RE.match(key):
@@ -283,15 +292,11 @@ def _term_tables(raw: Any) -> Any:
     return out
 
 
-Terms = Annotated[
-    Mapping[str, Term], BeforeValidator(_term_tables), Kind("tables of language = label")
-]
+Terms = Annotated[Mapping[str, Term], Before(_term_tables), Kind("tables of language = label")]
 
 
 @dataclass(frozen=True)
 class Taxonomy:
-    __pydantic_config__ = FORBID
-
     sections: Annotated[
         Terms, Doc("[sections.KEY]: a section; `group` names its menu group; one at least")
     ] = field(default_factory=dict)
@@ -309,8 +314,6 @@ class Taxonomy:
 
 @dataclass(frozen=True)
 class FeedSettings:
-    __pydantic_config__ = FORBID
-
     items: Annotated[
         PositiveInt, Doc("latest N live variants per feed", "SYNDICATE_FEEDS_ITEMS")
     ] = 50
@@ -333,8 +336,6 @@ class FeedSettings:
 
 @dataclass(frozen=True)
 class BreakingSettings:
-    __pydantic_config__ = FORBID
-
     lifetime: Annotated[
         Duration,
         Doc(
@@ -346,8 +347,6 @@ class BreakingSettings:
 
 @dataclass(frozen=True)
 class SitemapSettings:
-    __pydantic_config__ = FORBID
-
     period: Annotated[
         Literal["day", "week", "month"],
         Doc(
@@ -381,8 +380,6 @@ class SitemapSettings:
 class NotifySettings:
     """Pushes after a publish: WebSub (feeds.websub_hub) and IndexNow."""
 
-    __pydantic_config__ = FORBID
-
     indexnow_endpoint: Annotated[
         HttpUrl,
         Doc("e.g. https://api.indexnow.org/indexnow; none if empty", "SYNDICATE_INDEXNOW_ENDPOINT"),
@@ -399,8 +396,6 @@ class NotifySettings:
 
 @dataclass(frozen=True)
 class WorkerSettings:
-    __pydantic_config__ = FORBID
-
     coalesce: Annotated[
         Duration, Doc("a burst of changes within it renders once", "SYNDICATE_WORKERS_COALESCE")
     ] = timedelta(milliseconds=250)
@@ -411,7 +406,7 @@ class WorkerSettings:
         hours=1
     )
     sitemap_rebuild_hour: Annotated[
-        int, BeforeValidator(_hour), Kind("hour"), Doc("the nightly full sitemap rebuild, UTC")
+        int, Before(_hour), Kind("hour"), Doc("the nightly full sitemap rebuild, UTC")
     ] = 3
     concurrency: Annotated[PositiveInt, Doc("worker processes")] = 2
     queue: Annotated[
@@ -423,7 +418,7 @@ class WorkerSettings:
     ] = "syndicate"
     state_dir: Annotated[
         Path | None,
-        BeforeValidator(_blank_is_none),
+        Before(_blank_is_none),
         Doc(
             "beat's schedule file; empty: beside the SQLite file, else the working directory",
             "SYNDICATE_WORKERS_STATE_DIR",
@@ -433,8 +428,6 @@ class WorkerSettings:
 
 @dataclass(frozen=True)
 class S3Settings:
-    __pydantic_config__ = FORBID
-
     endpoint_url: Annotated[
         OptionalText,
         Doc("an S3-compatible store's API (MinIO, R2...); empty: AWS", "SYNDICATE_S3_ENDPOINT_URL"),
@@ -444,11 +437,9 @@ class S3Settings:
 
 @dataclass(frozen=True)
 class PublishSettings:
-    __pydantic_config__ = FORBID
-
     jobs: Annotated[
         int,
-        BeforeValidator(_jobs),
+        Before(_jobs),
         Kind('0, "auto" or a positive integer'),
         Doc(
             "processes a big publish renders in, the calling one included; 0 or auto: one per core",
@@ -480,7 +471,7 @@ CACHE_CONTROL = {
 def _cache_control(raw: Any) -> Any:
     """A partial [http.cache_control] keeps the defaults of the classes it leaves out."""
     if not isinstance(raw, Mapping):
-        return raw  # pydantic says it must be a table
+        return raw  # its type check says it must be a table
     for cls in raw.keys() - CACHE_CLASSES:
         raise Invalid(cls, f"unknown class (one of {', '.join(CACHE_CLASSES)})")
     return {**CACHE_CONTROL, **raw}
@@ -490,8 +481,6 @@ def _cache_control(raw: Any) -> Any:
 class HttpSettings:
     """The built-in server: request limits, security headers and the Cache-Control of each
     class of output."""
-
-    __pydantic_config__ = FORBID
 
     max_body: Annotated[PositiveInt, Doc("bytes of one story or breaking item (413 above)")] = (
         1 << 20
@@ -533,7 +522,7 @@ class HttpSettings:
     ] = False
     hsts: Annotated[
         str,
-        BeforeValidator(_stripped),
+        Before(_stripped),
         _matching(
             r"^(max-age=\d+(\s*;\s*(includeSubDomains|preload))*)?$",
             'a Strict-Transport-Security value such as "max-age=31536000; includeSubDomains", '
@@ -543,7 +532,7 @@ class HttpSettings:
     ] = ""
     cache_control: Annotated[
         Mapping[str, HeaderValue],
-        BeforeValidator(_cache_control),
+        Before(_cache_control),
         Doc('Cache-Control by class of output; "page" is the feed directory and stylesheets'),
     ] = field(default_factory=lambda: dict(CACHE_CONTROL))
 
@@ -557,8 +546,6 @@ class HttpSettings:
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
-    __pydantic_config__ = FORBID
-
     source: str  # where the settings came from, for messages
     site_id: Annotated[
         str,
@@ -590,7 +577,7 @@ class Settings:
             "the taxonomy file, relative to this file", default="none: its tables sit in this file"
         ),
     ]
-    languages: Annotated[Mapping[str, Language], BeforeValidator(_language_tables)]
+    languages: Annotated[Mapping[str, Language], Before(_language_tables)]
     feeds: Annotated[FeedSettings, Doc("Feeds")] = field(default_factory=FeedSettings)
     breaking: Annotated[BreakingSettings, Doc("Breaking news")] = field(
         default_factory=BreakingSettings
@@ -640,9 +627,9 @@ def load(
         raw["sitemaps"] = {"x_default": next(iter(languages)), **sitemaps}
     origin = _Origin(str(chosen), taxonomy_source, overridden)
     try:
-        settings = _adapter().validate_python({**raw, "source": str(chosen)})
-    except ValidationError as e:
-        raise ConfigError(origin.say(*_problem(e.errors()[0]))) from None
+        settings: Settings = _build(Settings, {**raw, "source": str(chosen)}, "")
+    except _Problem as e:
+        raise ConfigError(origin.say(e.where, str(e))) from None
     for where, problem in _contradictions(settings):
         raise ConfigError(origin.say(where, problem))
     return settings
@@ -679,12 +666,7 @@ def _taxonomy_tables(raw: dict[str, Any], chosen: Path) -> tuple[dict[str, Any],
     return _read_toml(path, f"{chosen}: taxonomy: file {path} not found"), str(path)
 
 
-@cache
-def _adapter() -> TypeAdapter[Settings]:
-    return TypeAdapter(Settings)
-
-
-# --- validating: what pydantic found, and what no single value shows ---
+# --- validating: each value by its type and checks, then what no single value shows ---
 
 
 @dataclass(frozen=True)
@@ -702,37 +684,86 @@ class _Origin:
         return f"{self.file}: {where}: {problem}{by}"
 
 
-def _problem(error: Any) -> tuple[str, str]:
-    """A pydantic error as (dotted setting, what is wrong), in the words of our checks."""
-    path = [str(p) for p in error["loc"] if p != "[key]"]
-    found = error.get("ctx", {}).get("error")
-    if isinstance(found, ValueError):  # one of our checks
-        path += [p for p in getattr(found, "where", "").split(".") if p]
-        return ".".join(path), str(found)
-    kind = error["type"]
-    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
-        near = difflib.get_close_matches(path[-1], _names_at(path[:-1]), n=1)
-        return ".".join(path), "unknown setting" + (f" (did you mean {near[0]!r}?)" if near else "")
-    if kind.startswith("missing"):
-        return ".".join(path), "required setting is missing"
-    message = error["msg"].replace("Input should be a valid", "must be a")
-    if kind in ("dataclass_type", "dict_type", "mapping_type"):
-        message = "must be a table"
-    return ".".join(
-        path
-    ), f"{message.replace('Input should be', 'must be')}, got {error['input']!r}"
+class _Problem(Exception):
+    """A setting is wrong: ``where`` is its dotted name, the message what is wrong."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(problem)
+        self.where = where
 
 
-def _names_at(path: list[str]) -> list[str]:
-    """The settings the table at ``path`` accepts (for a did-you-mean)."""
-    node: Any = Settings
-    steps = iter(path)
-    for step in steps:
-        node = get_type_hints(node).get(step) if is_dataclass(node) else None
-        if get_origin(node) is Mapping:
-            node = get_args(node)[1]
-            next(steps, None)  # the table's name: a language code
-    return [name for name, *_ in _documented(node)] if is_dataclass(node) else []
+def _build(cls: Any, table: Mapping[str, Any], where: str) -> Any:
+    """A dataclass from a TOML table: each field converted by its type, the defaults for
+    those left out. An unknown key is a problem, named with the closest field."""
+    hints = _hints(cls)
+    names = [f.name for f in fields(cls) if f.init]
+    for key in table:
+        if key not in names:
+            near = difflib.get_close_matches(key, names, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise _Problem(_join(where, key), "unknown setting" + hint)
+    values = {}
+    for f in fields(cls):
+        if f.name in table:
+            values[f.name] = _convert(hints[f.name], table[f.name], _join(where, f.name))
+        elif f.default is MISSING and f.default_factory is MISSING:
+            raise _Problem(_join(where, f.name), "required setting is missing")
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any, where: str) -> Any:
+    """``value`` as ``hint`` says: its Before checks, its type, its After checks."""
+    checks = [m for m in getattr(hint, "__metadata__", ()) if isinstance(m, Before)]
+    hint = get_args(hint)[0] if hasattr(hint, "__metadata__") else hint
+    for check in checks:
+        if not isinstance(check, After):
+            value = _checked(check.check, value, where)
+    value = _typed(hint, value, where)
+    for check in checks:
+        if isinstance(check, After):
+            value = _checked(check.check, value, where)
+    return value
+
+
+def _checked(check: Callable[[Any], Any], value: Any, where: str) -> Any:
+    try:
+        return check(value)
+    except ValueError as e:
+        raise _Problem(_join(where, getattr(e, "where", "")), str(e)) from None
+
+
+def _typed(hint: Any, value: Any, where: str) -> Any:
+    """``value`` checked against a type: lists, tables and dataclasses recursively."""
+    origin, args = get_origin(hint), get_args(hint)
+    if type(None) in args:
+        return None if value is None else _typed(args[0], value, where)
+    if origin is Literal and value in args:
+        return value
+    if origin is Literal:
+        choices = " or ".join([", ".join(map(repr, args[:-1])), repr(args[-1])])
+        raise _Problem(where, f"must be {choices}, got {value!r}")
+    if origin is tuple and isinstance(value, list | tuple):
+        return tuple(_convert(args[0], v, f"{where}.{i}") for i, v in enumerate(value))
+    if origin is Mapping and isinstance(value, Mapping):
+        return {k: _convert(args[1], v, _join(where, k)) for k, v in value.items()}
+    if is_dataclass(hint) and isinstance(value, Mapping):
+        return _build(hint, value, where)
+    if hint is Path and isinstance(value, str):
+        return Path(value)
+    if origin is None and isinstance(value, hint) and (hint is bool or type(value) is not bool):
+        return value
+    raise _Problem(where, f"must be a {_kind(hint) or 'table'}, got {value!r}")
+
+
+@cache
+def _hints(cls: Any) -> dict[str, Any]:
+    """A dataclass's field types with their checks and Docs (evaluated once: they are
+    strings under ``from __future__ import annotations``)."""
+    return get_type_hints(cls, include_extras=True)
+
+
+def _join(where: str, more: str) -> str:
+    return f"{where}.{more}" if where and more else where or more
 
 
 def _contradictions(s: Settings) -> Iterator[tuple[str, str]]:
@@ -798,7 +829,7 @@ def _taxonomy_contradictions(
 
 def _documented(cls: Any) -> Iterator[tuple[str, Any, Any, Doc]]:
     """(name, type, default, Doc) of each setting of a table: the fields with a Doc."""
-    hints = get_type_hints(cls, include_extras=True)
+    hints = _hints(cls)
     for f in fields(cls):
         doc = [m for m in getattr(hints[f.name], "__metadata__", ()) if isinstance(m, Doc)]
         if doc:
