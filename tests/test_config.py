@@ -73,14 +73,68 @@ def test_config_path_from_environment(tmp_path):
     ],
 )
 def test_a_bad_setting_fails_at_start_naming_it(tmp_path, edit, named):
+    assert named in error_of_edited_default(tmp_path, *edit)
+
+
+def error_of_edited_default(tmp_path, old: str, new: str) -> str:
+    """The ConfigError of the embedded default with its first ``old`` made ``new``, as
+    read from tmp_path/bad.toml."""
     text = (ROOT / "config" / "default.toml").read_text()
-    assert edit[0] in text
+    assert old in text
     p = tmp_path / "bad.toml"
-    p.write_text(text.replace(edit[0], edit[1], 1))
+    p.write_text(text.replace(old, new, 1))
     (tmp_path / "taxonomy.toml").write_text((ROOT / "config" / "taxonomy.toml").read_text())
     with pytest.raises(config.ConfigError) as e:
         config.load(p, env={})
-    assert named in str(e.value)
+    return str(e.value)
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (("items = 50", "itmes = 50"), "feeds.itmes: unknown setting (did you mean 'items'?)"),
+        (
+            ('database_url = "sqlite', 'databse_url = "sqlite'),
+            "databse_url: unknown setting (did you mean 'database_url'?)",
+        ),
+        (("[breaking]", "[braking]"), "braking: unknown setting (did you mean 'breaking'?)"),
+        (
+            ('path = "es"', 'path = "es"\ndirection = "rtl"'),
+            "languages.es.direction: unknown setting",
+        ),
+    ],
+)
+def test_an_unknown_setting_fails_at_start_naming_it(tmp_path, edit, message):
+    """A typo is not silently ignored (issue 17): the message names it and its neighbour."""
+    assert error_of_edited_default(tmp_path, *edit) == f"{tmp_path / 'bad.toml'}: {message}"
+
+
+def test_an_unknown_taxonomy_table_names_the_taxonomy_file(tmp_path):
+    (tmp_path / "c.toml").write_text(
+        'taxonomy = "t.toml"\n[languages.en]\nsite_name = "S"\nbase_url = "https://e.net/"\n'
+    )
+    (tmp_path / "t.toml").write_text('[sections.politics]\nen = "Politics"\n[topics.x]\nen = "X"\n')
+    with pytest.raises(config.ConfigError) as e:
+        config.load(tmp_path / "c.toml", env={})
+    assert str(e.value) == f"{tmp_path / 't.toml'}: topics: unknown setting"
+
+
+def test_a_bad_environment_value_names_its_variable():
+    with pytest.raises(config.ConfigError) as e:
+        config.load(ROOT / "config" / "default.toml", env={"SYNDICATE_FEEDS_ITEMS": "many"})
+    assert str(e.value) == (
+        f"{ROOT / 'config' / 'default.toml'}: feeds.items: must be a positive integer, "
+        "got 'many' (from SYNDICATE_FEEDS_ITEMS)"
+    )
+
+
+def test_the_settings_reference_is_generated_from_the_code():
+    """docs/reference/settings.md is `python -m syndicate.config --reference`, and every
+    environment variable the code reads is in it."""
+    committed = (ROOT / config.REFERENCE).read_text(encoding="utf-8")
+    assert committed == config.reference(), "run: python -m syndicate.config --reference"
+    assert all(f"`{var}`" in committed for var in config.ENV_OVERRIDES)
+    assert len(config.ENV_OVERRIDES) == 25
 
 
 def test_taxonomy_problems_are_named(tmp_path):
