@@ -151,13 +151,30 @@ def import_(ctx: Context, files: tuple[str, ...], now_text: str | None, no_nudge
         sys.exit(1)
 
 
-def _nudge(store: Any, story_ids: set[str], now: datetime) -> None:
-    """Tell the workers (if any run) that there is something to publish."""
+def _nudge(store: Any, story_ids: set[str], now: datetime | None = None) -> None:
+    """Tell the workers (if any run) that there is something to publish; `syndicate serve`
+    passes this to the app, to call after each write."""
     from workers.tasks import nudge
 
     with store.session() as s:
-        wake = store.wake_times(s, sorted(story_ids), now)
+        wake = store.wake_times(s, sorted(story_ids), now or datetime.now(UTC))
     nudge(sorted(wake))
+
+
+def _broker_answers() -> bool:
+    """Whether the workers' broker answers (two seconds at most): for the app's /healthz."""
+    from kombu.connection import Connection
+
+    from workers.celery_app import BROKER_URL, TRANSPORT_OPTIONS
+
+    conn = Connection(BROKER_URL, transport_options=TRANSPORT_OPTIONS, connect_timeout=2)  # type: ignore[no-untyped-call]
+    try:
+        conn.ensure_connection(max_retries=1, timeout=2)  # type: ignore[no-untyped-call]
+        return True
+    except Exception:  # any failure to reach it
+        return False
+    finally:
+        conn.release()  # type: ignore[no-untyped-call]
 
 
 @main.command()
@@ -407,7 +424,7 @@ def serve(ctx: Context, host: str, port: int, out_dir: str | None) -> None:
     """Serve the ingest API and the published files (ETag, 304, gzip) with uvicorn."""
     import uvicorn
 
-    from syndicate.web import create_app, default_broker_check, default_nudge, server_config
+    from syndicate.web import create_app, server_config
 
     store = _open_store(ctx)
     root = Path(out_dir) if out_dir else store.settings.output_dir
@@ -419,7 +436,7 @@ def serve(ctx: Context, host: str, port: int, out_dir: str | None) -> None:
     if any(lang.host_url == base for lang in store.settings.languages.values()):
         click.echo(f"  sitemap index: {base}sitemap.xml   robots.txt: {base}robots.txt")
     click.echo("press Ctrl-C to stop")
-    app = create_app(store, root, nudge=default_nudge, broker_check=default_broker_check)
+    app = create_app(store, root, nudge=_nudge, broker_check=_broker_answers)
     uvicorn.Server(server_config(app, host, port)).run()
 
 

@@ -17,7 +17,6 @@ OVERSIZE: set[str] = {
     "syndicate/store.py:Store._insert_new_stories",
     "syndicate/store.py:Store._upsert_story",
     "syndicate/store.py:Store._build_items",
-    "syndicate/web.py:create_app",
     "bench/corpus.py:_Generator",
     "bench/corpus.py:_Generator._story",
 }
