@@ -94,6 +94,36 @@ class IngestApi:
             self.tell({record.id})
         return changed
 
+    def import_lines(self, lines: list[str], key: ApiKey) -> BulkResult:
+        """The batch through the ingest stream in one transaction, a savepoint per record;
+        a record in a language the key is not for is rejected as its field `lang`."""
+        rejected: list[Problem] = []
+
+        def report(number: int, err: RecordError) -> None:
+            rejected.extend(
+                Problem(line=number, id=err.record_id, field=f, reason=r) for f, r in err.problems
+            )
+
+        def in_scope(line: Line) -> Line:
+            if line.record is None or (refusal := out_of_scope(key, line.record)) is None:
+                return line
+            return Line(line.number, None, RecordError(line.record.id, [("lang", refusal)]))
+
+        now = datetime.now(UTC)
+        with self.store.writing() as s:
+
+            def apply(batch: list[Numbered]) -> list[Outcome]:
+                outcomes: list[Outcome] = []
+                for _number, record in batch:
+                    with s.begin_nested():
+                        outcomes.append(self.store.apply(s, record, now))
+                return outcomes
+
+            tally = ingest(map(in_scope, read_ndjson(lines, self.store.settings)), apply, report)
+        if tally.changed_ids:
+            self.tell(tally.changed_ids)
+        return BulkResult(applied=tally.changed, unchanged=tally.unchanged, rejected=rejected)
+
 
 def mount(app: FastAPI, store: Store, nudge: Nudge | None, clock: Callable[[], float]) -> None:
     """The ingest routes on `app`; `clock` (seconds, monotonic) drives the rate limits."""
@@ -208,8 +238,9 @@ def _unprocessable(field: list[str], msg: str, kind: str = "format") -> HTTPExce
 async def read_record(request: Request, kind: str, record_id: str) -> Record:
     """The body as one FORMAT.md object of `kind`; `type` and `id` default to the path's."""
     api = _api(request)
+    body = await read_body(request, api.http.max_body)
     try:
-        obj = load_json(await read_body(request, api.http.max_body))
+        obj = load_json(body)
     except ValueError as e:
         raise _unprocessable([], str(e), "json") from None
     if isinstance(obj, dict):
@@ -237,36 +268,38 @@ async def _put(request: Request, key: ApiKey, kind: str, record_id: str) -> Appl
     return Applied(id=record_id, changed=await run_in_threadpool(_api(request).apply, record))
 
 
-def body_doc(kind: str) -> dict[str, Any]:
-    """The request body in the OpenAPI document (read and checked by ingest, not pydantic)."""
+def _put_route(kind: str) -> dict[str, Any]:
+    """A PUT's declaration; its body, a FORMAT.md object read and checked by ingest (not
+    pydantic), is described to the OpenAPI document by hand."""
     return {
-        "requestBody": {
-            "required": True,
-            "description": (f"A FORMAT.md `{kind}` object; `type` and `id` may be left out."),
-            "content": {"application/json": {"schema": {"type": "object"}}},
-        }
+        "response_model": Applied,
+        "responses": {**API_ERRORS, 403: {}, 408: {}, 413: {}, 422: {}},
+        "openapi_extra": {
+            "requestBody": {
+                "required": True,
+                "description": (f"A FORMAT.md `{kind}` object; `type` and `id` may be left out."),
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        },
     }
+
+
+DELETE_ROUTE: dict[str, Any] = {
+    "response_model": Applied,
+    "responses": {**API_ERRORS, 403: {}, 404: {}},
+}
 
 
 router = APIRouter(tags=["ingest"])
 
 
-@router.put(
-    "/api/stories/{story_id}",
-    response_model=Applied,
-    responses={**API_ERRORS, 403: {}, 408: {}, 413: {}, 422: {}},
-    openapi_extra=body_doc("story"),
-)
+@router.put("/api/stories/{story_id}", **_put_route("story"))
 async def put_story(story_id: str, request: Request, key: Key) -> Applied:
     """Create or replace a story (its section, regions, coverage; its variants by language)."""
     return await _put(request, key, "story", story_id)
 
 
-@router.delete(
-    "/api/stories/{story_id}",
-    response_model=Applied,
-    responses={**API_ERRORS, 403: {}, 404: {}},
-)
+@router.delete("/api/stories/{story_id}", **DELETE_ROUTE)
 def delete_story(story_id: str, request: Request, key: Key) -> Applied:
     """Retract a story in every language: it leaves every output at the next publish."""
     if key.langs is not None:
@@ -282,22 +315,13 @@ def delete_story(story_id: str, request: Request, key: Key) -> Applied:
     return Applied(id=story_id, changed=changed)
 
 
-@router.put(
-    "/api/breaking/{item_id}",
-    response_model=Applied,
-    responses={**API_ERRORS, 403: {}, 408: {}, 413: {}, 422: {}},
-    openapi_extra=body_doc("breaking"),
-)
+@router.put("/api/breaking/{item_id}", **_put_route("breaking"))
 async def put_breaking(item_id: str, request: Request, key: Key) -> Applied:
     """Create or replace a breaking-news ticker item."""
     return await _put(request, key, "breaking", item_id)
 
 
-@router.delete(
-    "/api/breaking/{item_id}",
-    response_model=Applied,
-    responses={**API_ERRORS, 403: {}, 404: {}},
-)
+@router.delete("/api/breaking/{item_id}", **DELETE_ROUTE)
 def delete_breaking(item_id: str, request: Request, key: Key) -> Applied:
     """Withdraw a breaking item at once."""
     api = _api(request)
@@ -344,36 +368,5 @@ async def bulk(request: Request, key: Key) -> Response:
         lines = body.decode("utf-8").splitlines(keepends=True)
     except UnicodeDecodeError:
         raise HTTPException(422, "the body is not UTF-8") from None
-    result = await run_in_threadpool(import_lines, api, lines, key)
+    result = await run_in_threadpool(api.import_lines, lines, key)
     return JSONResponse(result.model_dump(), status_code=422 if result.rejected else 200)
-
-
-def import_lines(api: IngestApi, lines: list[str], key: ApiKey) -> BulkResult:
-    """The batch through the ingest stream in one transaction, a savepoint per record;
-    a record in a language the key is not for is rejected as its field `lang`."""
-    rejected: list[Problem] = []
-
-    def report(number: int, err: RecordError) -> None:
-        rejected.extend(
-            Problem(line=number, id=err.record_id, field=f, reason=r) for f, r in err.problems
-        )
-
-    def in_scope(line: Line) -> Line:
-        if line.record is None or (refusal := out_of_scope(key, line.record)) is None:
-            return line
-        return Line(line.number, None, RecordError(line.record.id, [("lang", refusal)]))
-
-    now = datetime.now(UTC)
-    with api.store.writing() as s:
-
-        def apply(batch: list[Numbered]) -> list[Outcome]:
-            outcomes: list[Outcome] = []
-            for _number, record in batch:
-                with s.begin_nested():
-                    outcomes.append(api.store.apply(s, record, now))
-            return outcomes
-
-        tally = ingest(map(in_scope, read_ndjson(lines, api.store.settings)), apply, report)
-    if tally.changed_ids:
-        api.tell(tally.changed_ids)
-    return BulkResult(applied=tally.changed, unchanged=tally.unchanged, rejected=rejected)
