@@ -137,7 +137,7 @@ def import_(ctx: Context, files: tuple[str, ...], now_text: str | None, no_nudge
         finally:
             if stream is not sys.stdin.buffer:
                 stream.close()
-    if counts.stories_changed + counts.breaking_changed >= ANALYZE_AFTER:
+    if counts.changed >= ANALYZE_AFTER:
         store.analyze()
     click.echo(
         f"imported: {counts.stories_changed} stories changed, {counts.stories_unchanged} "
@@ -266,11 +266,13 @@ def _applying(store: Any, now: datetime) -> Iterator[Apply]:
         for number, record in batch:
             try:
                 with session.begin_nested():
-                    outcomes.append(store.apply(session, record, now))
+                    changed = store.apply(session, record, now)
             except Exception as e:  # a database refusal costs this record only
                 store.forget_caches()
                 log.exception("record not stored", extra={"fields": {"line": number}})
                 outcomes.append(RecordError(record.id, [("-", f"not stored: {e}")]))
+            else:
+                outcomes.append(changed)
         return outcomes
 
     def apply(batch: list[Numbered]) -> list[Outcome]:
