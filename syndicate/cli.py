@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 import logging
-import multiprocessing
 import os
 import signal
 import sys
-from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -19,12 +17,12 @@ from typing import Any, BinaryIO
 import click
 
 from syndicate import config, logs
-from syndicate.ingest import RFC3339_RE, BreakingIn, Line, RecordError, read_ndjson
+from syndicate.ingest import RFC3339_RE, Line, RecordError
+from syndicate.ingest.stream import Apply, Numbered, Outcome, Tally, ingest, read_lines
 from syndicate.plan import OutputKey
 
 log = logging.getLogger("syndicate")
 
-BATCH = 500  # records per transaction on import
 ONLY = {"feeds": frozenset({"feed"}), "sitemaps": frozenset({"sitemap", "news", "index", "robots"})}
 
 
@@ -109,26 +107,6 @@ def _progress(items: Iterable[Any], length: int | None, label: str) -> AbstractC
     return plain()
 
 
-@dataclass
-class _Counts:
-    changed_ids: set[str] = field(default_factory=set)
-    stories_changed: int = 0
-    stories_unchanged: int = 0
-    breaking_changed: int = 0
-    breaking_unchanged: int = 0
-    rejected: int = 0
-
-
-def _lines(stream: BinaryIO, name: str, errors: list[str]) -> Iterator[str]:
-    """Decode line by line so one bad byte costs one line, reported with its number."""
-    for number, raw in enumerate(stream, start=1):
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            errors.append(f"{name}:{number}: -: json: not valid UTF-8 ({e.reason})")
-            yield "\n"  # keeps the numbering of later lines
-
-
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--now", "now_text", metavar="T", help=NOW_HELP)
@@ -142,9 +120,8 @@ def import_(ctx: Context, files: tuple[str, ...], now_text: str | None, no_nudge
     is then 1.
     """
     store = _open_store(ctx)
-    settings = store.settings
     now = _now(now_text)
-    counts = _Counts()
+    counts = Tally()
     for name in files:
         if name == "-":
             stream: BinaryIO = sys.stdin.buffer
@@ -156,11 +133,11 @@ def import_(ctx: Context, files: tuple[str, ...], now_text: str | None, no_nudge
                 raise click.ClickException(f"{name}: cannot read: {e.strerror}") from None
             size = os.fstat(stream.fileno()).st_size
         try:
-            _import_stream(store, settings, stream, name, size, now, counts)
+            counts.add(_import_file(store, stream, name, size, now))
         finally:
             if stream is not sys.stdin.buffer:
                 stream.close()
-    if counts.stories_changed + counts.breaking_changed >= ANALYZE_AFTER:
+    if counts.changed >= ANALYZE_AFTER:
         store.analyze()
     click.echo(
         f"imported: {counts.stories_changed} stories changed, {counts.stories_unchanged} "
@@ -174,13 +151,30 @@ def import_(ctx: Context, files: tuple[str, ...], now_text: str | None, no_nudge
         sys.exit(1)
 
 
-def _nudge(store: Any, story_ids: set[str], now: datetime) -> None:
-    """Tell the workers (if any run) that there is something to publish."""
+def _nudge(store: Any, story_ids: set[str], now: datetime | None = None) -> None:
+    """Tell the workers (if any run) that there is something to publish; `syndicate serve`
+    passes this to the app, to call after each write."""
     from workers.tasks import nudge
 
     with store.session() as s:
-        wake = store.wake_times(s, sorted(story_ids), now)
+        wake = store.wake_times(s, sorted(story_ids), now or datetime.now(UTC))
     nudge(sorted(wake))
+
+
+def _broker_answers() -> bool:
+    """Whether the workers' broker answers (two seconds at most): for the app's /healthz."""
+    from kombu.connection import Connection
+
+    from workers.celery_app import BROKER_URL, TRANSPORT_OPTIONS
+
+    conn = Connection(BROKER_URL, transport_options=TRANSPORT_OPTIONS, connect_timeout=2)  # type: ignore[no-untyped-call]
+    try:
+        conn.ensure_connection(max_retries=1, timeout=2)  # type: ignore[no-untyped-call]
+        return True
+    except Exception:  # any failure to reach it
+        return False
+    finally:
+        conn.release()  # type: ignore[no-untyped-call]
 
 
 @main.command()
@@ -235,141 +229,73 @@ class _Counted(io.RawIOBase):
 
 
 ANALYZE_AFTER = 1000  # records changed by one import, after which the statistics are refreshed
-PARALLEL_PARSE_BYTES = 4 << 20  # smaller imports parse in this process (no start-up cost)
-PARSE_CHUNK = 250  # lines per parsing task
 
 
-def _parse_aside(lines: Iterable[str], settings: config.Settings, helpers: int) -> Iterator[Line]:
-    """Parse and sanitize lines in helper processes, in order, while this one stores them.
-
-    At most two chunks per helper are in flight, so memory stays bounded.
-    """
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-    from syndicate.ingest import from_parsed, init_parser, parse_chunk
-
-    with ProcessPoolExecutor(
-        helpers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=init_parser,
-        initargs=(settings,),
-    ) as pool:
-        pending: deque[Future[list[Any]]] = deque()
-        chunk: list[tuple[int, str]] = []
-        for number, raw in enumerate(lines, start=1):
-            chunk.append((number, raw))
-            if len(chunk) >= PARSE_CHUNK:
-                pending.append(pool.submit(parse_chunk, chunk))
-                chunk = []
-                if len(pending) > 2 * helpers:
-                    yield from map(from_parsed, pending.popleft().result())
-        if chunk:
-            pending.append(pool.submit(parse_chunk, chunk))
-        while pending:
-            yield from map(from_parsed, pending.popleft().result())
-
-
-def _import_stream(
-    store: Any,
-    settings: config.Settings,
-    stream: BinaryIO,
-    name: str,
-    size: int | None,
-    now: datetime,
-    counts: _Counts,
-) -> None:
-    decode_errors: list[str] = []
+def _import_file(store: Any, stream: BinaryIO, name: str, size: int | None, now: datetime) -> Tally:
+    """One file through the ingest stream, each rejection told as FILE:LINE: id: field: reason."""
     counted = _Counted(stream)
-    buffered = io.BufferedReader(counted)
-    helpers = settings.publish.processes - 1
-    if helpers >= 1 and (size is None or size >= PARALLEL_PARSE_BYTES):
-        lines = _parse_aside(_lines(buffered, name, decode_errors), settings, helpers)
-    else:
-        lines = read_ndjson(_lines(buffered, name, decode_errors), settings)
+    lines = read_lines(io.BufferedReader(counted), store.settings, size)
 
-    def report(where: str, err: RecordError) -> None:
-        counts.rejected += 1
-        for line in err.lines(where):
-            click.echo(line, err=True)
+    def report(number: int, err: RecordError) -> None:
+        for text in err.lines(f"{name}:{number}"):
+            click.echo(text, err=True)
 
-    def flush_decode_errors() -> None:
-        for line in decode_errors:
-            counts.rejected += 1
-            click.echo(line, err=True)
-        decode_errors.clear()
+    with _progress([], size, f"importing {name}") as bar, _applying(store, now) as apply:
+        return ingest(_advancing(lines, bar, counted), apply, report)
 
-    with _progress([], size, f"importing {name}") as bar:
-        session = store.session()
 
-        def count(record: Any, changed: bool) -> None:
-            breaking = isinstance(record, BreakingIn)
-            if changed:
-                counts.changed_ids.add(record.id)
-                if breaking:
-                    counts.breaking_changed += 1
-                else:
-                    counts.stories_changed += 1
-            elif breaking:
-                counts.breaking_unchanged += 1
-            else:
-                counts.stories_unchanged += 1
+def _advancing(lines: Iterable[Line], bar: Any, counted: _Counted) -> Iterator[Line]:
+    """The lines, moving the progress bar (if there is one) to the file position."""
+    last = 0
+    for line in lines:
+        if hasattr(bar, "update"):
+            bar.update(counted.count - last)
+            last = counted.count
+        yield line
 
-        def one_by_one(batch: list[tuple[int, Any]]) -> None:
-            for number, record in batch:
-                try:
-                    with session.begin_nested():
-                        changed = store.apply(session, record, now)
-                except Exception as e:  # a database refusal costs this record only
-                    store.forget_caches()
-                    log.exception("record not stored", extra={"fields": {"line": number}})
-                    report(
-                        f"{name}:{number}",
-                        RecordError(getattr(record, "id", "-"), [("-", f"not stored: {e}")]),
-                    )
-                    continue
-                count(record, changed)
 
-        def flush(batch: list[tuple[int, Any]]) -> None:
-            """Apply a batch together; if the database refuses any of it, one by one."""
+@contextmanager
+def _applying(store: Any, now: datetime) -> Iterator[Apply]:
+    """The import's apply step: a batch in one savepoint, committed with what came before;
+    if the database refuses any of it, its records one by one, each refusal costing that
+    record only. Everything since the last batch is rolled back on an error or Ctrl-C."""
+    session = store.session()
+
+    def one_by_one(batch: list[Numbered]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        for number, record in batch:
             try:
                 with session.begin_nested():
-                    changed = store.apply_many(session, [r for _n, r in batch], now)
-            except Exception:
+                    changed = store.apply(session, record, now)
+            except Exception as e:  # a database refusal costs this record only
                 store.forget_caches()
-                one_by_one(batch)
+                log.exception("record not stored", extra={"fields": {"line": number}})
+                outcomes.append(RecordError(record.id, [("-", f"not stored: {e}")]))
             else:
-                for (_n, record), did in zip(batch, changed, strict=True):
-                    count(record, did)
-            session.commit()
-            store.begin_write(session)
+                outcomes.append(changed)
+        return outcomes
 
+    def apply(batch: list[Numbered]) -> list[Outcome]:
         try:
-            batch: list[tuple[int, Any]] = []
-            store.begin_write(session)
-            last = 0
-            for line in lines:
-                flush_decode_errors()
-                if hasattr(bar, "update"):
-                    bar.update(counted.count - last)
-                    last = counted.count
-                if line.error is not None:
-                    report(f"{name}:{line.number}", line.error)
-                    continue
-                assert line.record is not None
-                batch.append((line.number, line.record))
-                if len(batch) >= BATCH:
-                    flush(batch)
-                    batch = []
-            if batch:
-                flush(batch)
-            flush_decode_errors()
-            session.commit()
-        except BaseException:
-            session.rollback()
+            with session.begin_nested():
+                outcomes: list[Outcome] = store.apply_many(session, [r for _n, r in batch], now)
+        except Exception:
             store.forget_caches()
-            raise
-        finally:
-            session.close()
+            outcomes = one_by_one(batch)
+        session.commit()
+        store.begin_write(session)
+        return outcomes
+
+    try:
+        store.begin_write(session)
+        yield apply
+        session.commit()
+    except BaseException:
+        session.rollback()
+        store.forget_caches()
+        raise
+    finally:
+        session.close()
 
 
 @main.command()
@@ -500,7 +426,7 @@ def serve(ctx: Context, host: str, port: int, out_dir: str | None) -> None:
     """Serve the ingest API and the published files (ETag, 304, gzip) with uvicorn."""
     import uvicorn
 
-    from syndicate.web import create_app, default_broker_check, default_nudge, server_config
+    from syndicate.web import create_app, server_config
 
     store = _open_store(ctx)
     root = Path(out_dir) if out_dir else store.settings.output_dir
@@ -512,7 +438,7 @@ def serve(ctx: Context, host: str, port: int, out_dir: str | None) -> None:
     if any(lang.host_url == base for lang in store.settings.languages.values()):
         click.echo(f"  sitemap index: {base}sitemap.xml   robots.txt: {base}robots.txt")
     click.echo("press Ctrl-C to stop")
-    app = create_app(store, root, nudge=default_nudge, broker_check=default_broker_check)
+    app = create_app(store, root, nudge=_nudge, broker_check=_broker_answers)
     uvicorn.Server(server_config(app, host, port)).run()
 
 

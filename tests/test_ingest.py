@@ -248,7 +248,7 @@ def test_parsing_in_helper_processes_gives_the_same_lines_in_order(settings):
     from datetime import UTC, datetime
 
     from bench.corpus import generate
-    from syndicate import cli
+    from syndicate.ingest import stream
 
     good = [
         json.dumps(o, ensure_ascii=False)
@@ -268,7 +268,7 @@ def test_parsing_in_helper_processes_gives_the_same_lines_in_order(settings):
         if i % 151 == 0:
             lines.append("\n")  # blank lines count in the numbering
     here = list(read_ndjson(lines, settings))
-    aside = list(cli._parse_aside(iter(lines), settings, helpers=2))
+    aside = list(stream.parse_aside(iter(lines), settings, helpers=2))
     assert len(here) == len(aside) > 600
     assert sum(1 for line in aside if line.error) >= 6
     for a, b in zip(here, aside, strict=True):

@@ -161,33 +161,6 @@ def parse_line(number: int, raw: str, settings: Settings) -> Line | None:
         return Line(number, None, e)
 
 
-# Parsing in other processes (a big import): each gets the settings once, and sends
-# lines back as plain tuples (a dataclass exception does not survive pickling).
-_parse_settings: Settings | None = None
-Parsed = tuple[int, "Record | None", "tuple[str, list[tuple[str, str]]] | None"]
-
-
-def init_parser(settings: Settings) -> None:
-    global _parse_settings
-    _parse_settings = settings
-
-
-def parse_chunk(chunk: list[tuple[int, str]]) -> list[Parsed]:
-    assert _parse_settings is not None, "init_parser runs first"
-    out: list[Parsed] = []
-    for number, raw in chunk:
-        line = parse_line(number, raw, _parse_settings)
-        if line is not None:
-            err = line.error
-            out.append((number, line.record, (err.record_id, err.problems) if err else None))
-    return out
-
-
-def from_parsed(parsed: Parsed) -> Line:
-    number, record, err = parsed
-    return Line(number, record, RecordError(err[0], err[1]) if err else None)
-
-
 def parse_object(obj: Any, settings: Settings) -> Record:
     """Validate one FORMAT.md object. Raises RecordError listing every problem."""
     if not isinstance(obj, Mapping):
@@ -417,17 +390,7 @@ def _variant(
 ) -> VariantIn | None:
     before = len(v.problems)
     title = v.string(obj, "title", f"{path}.title", required=True)
-    slug: str | None = None
-    raw_slug = obj.get("slug")
-    if raw_slug is None:
-        v.fail(f"{path}.slug", "required")
-    elif not isinstance(raw_slug, str):
-        v.fail(f"{path}.slug", "must be a string")
-    else:
-        try:
-            slug = clean.article_slug(raw_slug)
-        except ValueError as e:
-            v.fail(f"{path}.slug", str(e))
+    slug = _slug(v, obj, path)
     status = obj.get("status", "published")
     if status not in STATUSES:
         v.fail(f"{path}.status", f"must be one of {', '.join(STATUSES)}, got {status!r}")
@@ -438,45 +401,15 @@ def _variant(
     if published_at is not None and (updated_at is None or updated_at < published_at):
         updated_at = published_at
     url = v.url(obj, "url", f"{path}.url")
+    body_html = None
     body = obj.get("body_html")
-    body_html: str | None = None
-    if body is not None:
-        if not isinstance(body, str):
-            v.fail(f"{path}.body_html", "must be a string")
-        else:
-            # relative links in a body are relative to the article's page
-            if url:
-                base = url
-            elif slug and isinstance(section, str) and section in settings.taxonomy.sections:
-                base = plan.article_url(settings, lang, section, slug)
-            else:
-                base = settings.language(lang).base_url
-            body_html = clean.html(body, base_url=base, embed_hosts=settings.feeds.embed_hosts)
-            body_html = body_html or None
-    image = None
-    raw_image = v.table(obj, "image", f"{path}.image")
-    if raw_image is not None:
-        p = f"{path}.image"
-        image_url = v.url(raw_image, "url", f"{p}.url", required=True)
-        image = ImageIn(
-            url=image_url or "",
-            caption=v.string(raw_image, "caption", f"{p}.caption"),
-            credit=v.string(raw_image, "credit", f"{p}.credit"),
-            width=v.integer(raw_image, "width", f"{p}.width", minimum=1),
-            height=v.integer(raw_image, "height", f"{p}.height", minimum=1),
-            mime=v.mime(raw_image, "mime", f"{p}.mime"),
-        )
-    video = None
-    raw_video = v.table(obj, "video", f"{path}.video")
-    if raw_video is not None:
-        p = f"{path}.video"
-        video_url = v.url(raw_video, "url", f"{p}.url", required=True)
-        video = VideoIn(
-            url=video_url or "",
-            thumbnail_url=v.url(raw_video, "thumbnail_url", f"{p}.thumbnail_url"),
-            duration_s=v.integer(raw_video, "duration_s", f"{p}.duration_s", minimum=0),
-            mime=v.mime(raw_video, "mime", f"{p}.mime"),
-        )
+    if body is not None and not isinstance(body, str):
+        v.fail(f"{path}.body_html", "must be a string")
+    elif body is not None:
+        base = _page_url(settings, lang, section, slug, url)
+        body_html = clean.html(body, base_url=base, embed_hosts=settings.feeds.embed_hosts) or None
+    image = _image(v, obj, f"{path}.image")
+    video = _video(v, obj, f"{path}.video")
     variant = VariantIn(
         lang=lang,
         title=title or "",
@@ -494,6 +427,60 @@ def _variant(
         url=url,
     )
     return None if len(v.problems) > before else variant
+
+
+def _slug(v: _Validator, obj: Mapping[str, Any], path: str) -> str | None:
+    raw_slug = obj.get("slug")
+    if raw_slug is None:
+        v.fail(f"{path}.slug", "required")
+    elif not isinstance(raw_slug, str):
+        v.fail(f"{path}.slug", "must be a string")
+    else:
+        try:
+            return clean.article_slug(raw_slug)
+        except ValueError as e:
+            v.fail(f"{path}.slug", str(e))
+    return None
+
+
+def _page_url(
+    settings: Settings, lang: str, section: Any, slug: str | None, url: str | None
+) -> str:
+    """What relative links in a body are relative to: the article's page (its own URL, else
+    the one its section and slug make), else the language's home."""
+    if url:
+        return url
+    if slug and isinstance(section, str) and section in settings.taxonomy.sections:
+        return plan.article_url(settings, lang, section, slug)
+    return settings.language(lang).base_url
+
+
+def _image(v: _Validator, obj: Mapping[str, Any], p: str) -> ImageIn | None:
+    raw = v.table(obj, "image", p)
+    if raw is None:
+        return None
+    image_url = v.url(raw, "url", f"{p}.url", required=True)
+    return ImageIn(
+        url=image_url or "",
+        caption=v.string(raw, "caption", f"{p}.caption"),
+        credit=v.string(raw, "credit", f"{p}.credit"),
+        width=v.integer(raw, "width", f"{p}.width", minimum=1),
+        height=v.integer(raw, "height", f"{p}.height", minimum=1),
+        mime=v.mime(raw, "mime", f"{p}.mime"),
+    )
+
+
+def _video(v: _Validator, obj: Mapping[str, Any], p: str) -> VideoIn | None:
+    raw = v.table(obj, "video", p)
+    if raw is None:
+        return None
+    video_url = v.url(raw, "url", f"{p}.url", required=True)
+    return VideoIn(
+        url=video_url or "",
+        thumbnail_url=v.url(raw, "thumbnail_url", f"{p}.thumbnail_url"),
+        duration_s=v.integer(raw, "duration_s", f"{p}.duration_s", minimum=0),
+        mime=v.mime(raw, "mime", f"{p}.mime"),
+    )
 
 
 def _breaking(v: _Validator, obj: Mapping[str, Any], settings: Settings) -> BreakingIn | None:

@@ -1,0 +1,372 @@
+"""The ingest API: PUT and DELETE of stories and breaking items, POST /api/import.
+
+Bodies are FORMAT.md objects validated by the same code as `syndicate import`
+(syndicate.ingest), and a batch goes through the same ingest stream, so the API
+and the CLI accept and reject exactly the same things. Every request carries a
+bearer API key; a key limited to languages writes only those.
+"""
+
+# No `from __future__ import annotations` here: FastAPI reads these annotations at run time.
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from syndicate.config import HttpSettings
+from syndicate.guard import TokenBuckets, retry_after
+from syndicate.ingest import (
+    Line,
+    Record,
+    RecordError,
+    StoryIn,
+    load_json,
+    parse_object,
+    read_ndjson,
+)
+from syndicate.ingest.stream import Numbered, Outcome, ingest
+from syndicate.model import ApiKey, BreakingItem
+from syndicate.store import Store
+
+log = logging.getLogger(__name__)
+
+Nudge = Callable[[Store, set[str]], None]  # tells the workers which stories changed
+
+
+class Applied(BaseModel):
+    id: str
+    changed: bool
+
+
+class Problem(BaseModel):
+    line: int | None = None
+    id: str
+    field: str
+    reason: str
+
+
+class BulkResult(BaseModel):
+    applied: int
+    unchanged: int
+    rejected: list[Problem]
+
+
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no API key, or an unknown or revoked one"},
+    429: {"description": "over the key's rate limit, or too many failed keys from this address"},
+    503: {
+        "description": "the request took longer than http.request_timeout, or the database "
+        "could not be reached (a restart, a lock held too long); retry after Retry-After"
+    },
+}
+
+
+@dataclass(frozen=True)
+class IngestApi:
+    """What the ingest routes share: the store, the nudge, the rate limits."""
+
+    store: Store
+    nudge: Nudge | None
+    per_key: TokenBuckets  # requests a minute, by key
+    failures: TokenBuckets  # failed authentications a minute, by client address
+
+    @property
+    def http(self) -> HttpSettings:
+        return self.store.settings.http
+
+    def tell(self, story_ids: set[str]) -> None:
+        if self.nudge is not None:
+            self.nudge(self.store, story_ids)
+
+    def apply(self, record: Record) -> bool:
+        now = datetime.now(UTC)
+        with self.store.writing() as s:
+            changed = self.store.apply(s, record, now)
+        if changed:
+            self.tell({record.id})
+        return changed
+
+    def import_lines(self, lines: list[str], key: ApiKey) -> BulkResult:
+        """The batch through the ingest stream in one transaction, a savepoint per record;
+        a record in a language the key is not for is rejected as its field `lang`."""
+        rejected: list[Problem] = []
+
+        def report(number: int, err: RecordError) -> None:
+            rejected.extend(
+                Problem(line=number, id=err.record_id, field=f, reason=r) for f, r in err.problems
+            )
+
+        def in_scope(line: Line) -> Line:
+            if line.record is None or (refusal := out_of_scope(key, line.record)) is None:
+                return line
+            return Line(line.number, None, RecordError(line.record.id, [("lang", refusal)]))
+
+        now = datetime.now(UTC)
+        with self.store.writing() as s:
+
+            def apply(batch: list[Numbered]) -> list[Outcome]:
+                outcomes: list[Outcome] = []
+                for _number, record in batch:
+                    with s.begin_nested():
+                        outcomes.append(self.store.apply(s, record, now))
+                return outcomes
+
+            tally = ingest(map(in_scope, read_ndjson(lines, self.store.settings)), apply, report)
+        if tally.changed_ids:
+            self.tell(tally.changed_ids)
+        return BulkResult(applied=tally.changed, unchanged=tally.unchanged, rejected=rejected)
+
+
+def mount(app: FastAPI, store: Store, nudge: Nudge | None, clock: Callable[[], float]) -> None:
+    """The ingest routes on `app`; `clock` (seconds, monotonic) drives the rate limits."""
+    http = store.settings.http
+    app.state.ingest_api = IngestApi(
+        store,
+        nudge,
+        TokenBuckets(http.rate_limit, http.rate_burst, clock),
+        TokenBuckets(http.auth_failure_limit, http.auth_failure_limit, clock),
+    )
+    app.include_router(router)
+
+
+def _api(request: Request) -> IngestApi:
+    api: IngestApi = request.app.state.ingest_api
+    return api
+
+
+bearer = HTTPBearer(auto_error=False)
+
+
+def api_key(
+    request: Request,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> ApiKey:
+    """The request's key. An address that failed too often is refused before its key
+    is looked at (else guessing would go on at full speed, learning from 200 or 429);
+    a key over its rate is refused after. Neither the key nor its prefix is logged."""
+    api = _api(request)
+    client = request.client.host if request.client else "-"
+    wait = api.failures.wait(client)
+    if wait:
+        raise HTTPException(
+            429,
+            "too many failed authentications from this address",
+            headers={"Retry-After": retry_after(wait)},
+        )
+    key = None
+    if creds is not None and creds.scheme.lower() == "bearer":
+        with api.store.session() as s:
+            key = api.store.find_key(s, creds.credentials)
+    if key is None:
+        api.failures.take(client)
+        reason = "missing" if creds is None else "unknown or revoked"
+        log.warning(
+            "api key rejected",
+            extra={"fields": {"client": client, "reason": reason, "path": request.url.path}},
+        )
+        raise HTTPException(
+            401,
+            "an API key is required (Authorization: Bearer KEY)"
+            if creds is None
+            else "unknown or revoked API key",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    wait = api.per_key.take(key.id)
+    if wait:
+        log.info("api key over its rate", extra={"fields": {"key_id": key.id}})
+        raise HTTPException(
+            429,
+            f"over this key's rate limit ({api.http.rate_limit} requests a minute)",
+            headers={"Retry-After": retry_after(wait)},
+        )
+    return key
+
+
+Key = Annotated[ApiKey, Depends(api_key)]
+
+
+def out_of_scope(key: ApiKey, record: Record) -> str | None:
+    """Why `key` may not write `record` (a language it is not for), or None."""
+    if key.langs is None:
+        return None
+    allowed = set(key.langs.split(","))
+    langs = {v.lang for v in record.variants} if isinstance(record, StoryIn) else {record.lang}
+    outside = sorted(langs - allowed)
+    if not outside:
+        return None
+    return f"this key may not write {', '.join(outside)} (allowed: {', '.join(sorted(allowed))})"
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, at most `limit` bytes (declared or not: chunked bodies are counted as
+    they arrive), all of it within http.body_timeout (a slow client holds no handler)."""
+    too_big = HTTPException(413, f"the body is over {limit} bytes", headers={"Connection": "close"})
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise too_big
+    chunks: list[bytes] = []
+    size = 0
+    seconds = _api(request).http.body_timeout.total_seconds()
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise too_big
+                chunks.append(chunk)
+    except TimeoutError:
+        raise HTTPException(
+            408,
+            f"the body did not arrive within {seconds:g} s",
+            headers={"Connection": "close"},
+        ) from None
+    return b"".join(chunks)
+
+
+def _unprocessable(field: list[str], msg: str, kind: str = "format") -> HTTPException:
+    return HTTPException(422, [{"loc": ["body", *field], "msg": msg, "type": kind}])
+
+
+async def read_record(request: Request, kind: str, record_id: str) -> Record:
+    """The body as one FORMAT.md object of `kind`; `type` and `id` default to the path's."""
+    api = _api(request)
+    body = await read_body(request, api.http.max_body)
+    try:
+        obj = load_json(body)
+    except ValueError as e:
+        raise _unprocessable([], str(e), "json") from None
+    if isinstance(obj, dict):
+        obj.setdefault("type", kind)
+        obj.setdefault("id", record_id)
+    try:
+        record = parse_object(obj, api.store.settings)
+    except RecordError as e:
+        raise HTTPException(
+            422,
+            [{"loc": ["body", *f.split(".")], "msg": r, "type": "format"} for f, r in e.problems],
+        ) from None
+    if ("story" if isinstance(record, StoryIn) else "breaking") != kind:
+        raise _unprocessable(["type"], f"must be '{kind}'")
+    if record.id != record_id:
+        raise _unprocessable(["id"], f"must be {record_id!r}, the id in the path")
+    return record
+
+
+async def _put(request: Request, key: ApiKey, kind: str, record_id: str) -> Applied:
+    record = await read_record(request, kind, record_id)
+    refusal = out_of_scope(key, record)
+    if refusal:
+        raise HTTPException(403, refusal)
+    return Applied(id=record_id, changed=await run_in_threadpool(_api(request).apply, record))
+
+
+def _put_route(kind: str) -> dict[str, Any]:
+    """A PUT's declaration; its body, a FORMAT.md object read and checked by ingest (not
+    pydantic), is described to the OpenAPI document by hand."""
+    return {
+        "response_model": Applied,
+        "responses": {**API_ERRORS, 403: {}, 408: {}, 413: {}, 422: {}},
+        "openapi_extra": {
+            "requestBody": {
+                "required": True,
+                "description": (f"A FORMAT.md `{kind}` object; `type` and `id` may be left out."),
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        },
+    }
+
+
+DELETE_ROUTE: dict[str, Any] = {
+    "response_model": Applied,
+    "responses": {**API_ERRORS, 403: {}, 404: {}},
+}
+
+
+router = APIRouter(tags=["ingest"])
+
+
+@router.put("/api/stories/{story_id}", **_put_route("story"))
+async def put_story(story_id: str, request: Request, key: Key) -> Applied:
+    """Create or replace a story (its section, regions, coverage; its variants by language)."""
+    return await _put(request, key, "story", story_id)
+
+
+@router.delete("/api/stories/{story_id}", **DELETE_ROUTE)
+def delete_story(story_id: str, request: Request, key: Key) -> Applied:
+    """Retract a story in every language: it leaves every output at the next publish."""
+    if key.langs is not None:
+        raise HTTPException(403, "only a key for every language may retract a whole story")
+    api = _api(request)
+    now = datetime.now(UTC)
+    with api.store.writing() as s:
+        changed = api.store.retract_story(s, story_id, now)
+    if changed is None:
+        raise HTTPException(404, f"no story {story_id!r}")
+    if changed:
+        api.tell({story_id})
+    return Applied(id=story_id, changed=changed)
+
+
+@router.put("/api/breaking/{item_id}", **_put_route("breaking"))
+async def put_breaking(item_id: str, request: Request, key: Key) -> Applied:
+    """Create or replace a breaking-news ticker item."""
+    return await _put(request, key, "breaking", item_id)
+
+
+@router.delete("/api/breaking/{item_id}", **DELETE_ROUTE)
+def delete_breaking(item_id: str, request: Request, key: Key) -> Applied:
+    """Withdraw a breaking item at once."""
+    api = _api(request)
+    now = datetime.now(UTC)
+    with api.store.writing() as s:
+        row = s.get(BreakingItem, item_id)
+        if row is None:
+            raise HTTPException(404, f"no breaking item {item_id!r}")
+        if key.langs is not None and row.lang not in key.langs.split(","):
+            raise HTTPException(403, f"this key may not write {row.lang}")
+        changed = bool(api.store.withdraw_breaking(s, item_id, now))
+    if changed:
+        api.tell(set())
+    return Applied(id=item_id, changed=changed)
+
+
+@router.post(
+    "/api/import",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-ndjson": {
+                    "schema": {
+                        "type": "string",
+                        "description": "FORMAT.md objects, one per line",
+                    }
+                }
+            },
+        }
+    },
+    response_model=BulkResult,
+    responses={**API_ERRORS, 403: {}, 408: {}, 413: {}, 422: {"model": BulkResult}},
+)
+async def bulk(request: Request, key: Key) -> Response:
+    """Apply an NDJSON batch (FORMAT.md, one object a line), as `syndicate import` does.
+
+    Valid records are applied even when others are rejected; the answer is
+    422 when any was, listing each with its line, id, field and reason.
+    """
+    api = _api(request)
+    body = await read_body(request, api.http.max_bulk)
+    try:
+        lines = body.decode("utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        raise HTTPException(422, "the body is not UTF-8") from None
+    result = await run_in_threadpool(api.import_lines, lines, key)
+    return JSONResponse(result.model_dump(), status_code=422 if result.rejected else 200)

@@ -1,0 +1,333 @@
+"""Operations: /healthz, /metrics (Prometheus), the status pages, /docs.
+
+Everything here is read from the store, not from this process: workers on other
+machines publish, and the store knows what they did.
+"""
+
+# No `from __future__ import annotations` here: FastAPI reads these annotations at run time.
+
+import hashlib
+import logging
+import re
+from base64 import b64encode
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from syndicate import i18n
+from syndicate.i18n import _
+from syndicate.model import Outbox, Output, PublishLog
+from syndicate.render import pages
+from syndicate.store import Store
+
+log = logging.getLogger(__name__)
+
+BrokerCheck = Callable[[], bool]  # whether the workers' broker answers
+
+
+class Health(BaseModel):
+    status: str  # ok | degraded (broker or workers) | unavailable (database)
+    database: bool
+    broker: bool | None  # None: no broker to check (no workers configured)
+    last_publish_seconds: float | None  # a worker heartbeat: every tick publishes
+    outbox_depth: int
+    oldest_dirty_seconds: float | None
+
+
+@dataclass(frozen=True)
+class Operations:
+    """What the operations routes read: the store, and how to reach the broker (if any)."""
+
+    store: Store
+    broker_check: BrokerCheck | None
+
+
+def mount(app: FastAPI, store: Store, broker_check: BrokerCheck | None) -> None:
+    app.state.operations = Operations(store, broker_check)
+    app.include_router(router)
+
+
+def _operations(request: Request) -> Operations:
+    operations: Operations = request.app.state.operations
+    return operations
+
+
+def outbox_depth(session: Session) -> tuple[int, datetime | None]:
+    """Outbox rows waiting to be published, and when the oldest was written (None: none)."""
+    depth, oldest = session.execute(select(func.count(), func.min(Outbox.created_at))).one()
+    return int(depth or 0), oldest
+
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get(
+    "/healthz",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "the database is unavailable"}},
+)
+def healthz(request: Request) -> JSONResponse:
+    """Database, broker, the workers' heartbeat, and how stale the oldest dirty output is."""
+    operations = _operations(request)
+    store = operations.store
+    now = datetime.now(UTC)
+    depth, oldest, last, ok = 0, None, None, True
+    try:
+        with store.session() as s:
+            depth, oldest = outbox_depth(s)
+            last = s.scalar(select(func.max(PublishLog.at)))
+    except Exception:  # the database is down: say so, do not raise
+        log.exception("health check: database")
+        ok = False
+    broker = operations.broker_check() if operations.broker_check else None
+    age = (now - last).total_seconds() if last is not None else None
+    # idle workers log a publish once a minute (publish.IDLE_HEARTBEAT)
+    stale = age is None or age > max(3 * store.settings.workers.tick.total_seconds(), 90)
+    status = "unavailable" if not ok else "degraded" if broker is False or stale else "ok"
+    health = Health(
+        status=status,
+        database=ok,
+        broker=broker,
+        last_publish_seconds=round(age, 3) if age is not None else None,
+        outbox_depth=depth,
+        oldest_dirty_seconds=round((now - oldest).total_seconds(), 3) if oldest else None,
+    )
+    return JSONResponse(health.model_dump(), status_code=200 if ok else 503)
+
+
+@router.get("/metrics", response_class=PlainTextResponse)
+def metrics(request: Request) -> PlainTextResponse:
+    """Prometheus text format: outbox, outputs per language, recent publishes."""
+    text = prometheus(_operations(request).store)
+    return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
+
+
+@router.get(
+    "/status/{lang}",
+    response_class=HTMLResponse,
+    responses={404: {"description": "not a configured language"}},
+)
+def status(lang: str, request: Request) -> HTMLResponse:
+    """The status page, in a configured language."""
+    store = _operations(request).store
+    code = store.settings.match_language(lang)
+    if code is None:
+        raise HTTPException(404, f"no language {lang!r}")
+    return HTMLResponse(status_page(store, code))
+
+
+@router.get("/docs", include_in_schema=False)
+def docs(request: Request) -> HTMLResponse:
+    """Swagger UI, with a Content-Security-Policy for what it loads: its script and
+    style from the CDN FastAPI names, its one inline script by hash."""
+    app = request.app
+    openapi = request.scope.get("root_path", "").rstrip("/") + (app.openapi_url or "")
+    page = get_swagger_ui_html(openapi_url=openapi, title=f"{app.title} - Swagger UI")
+    page.headers["Content-Security-Policy"] = docs_csp(bytes(page.body))
+    return page
+
+
+# What FastAPI's Swagger UI page loads (fastapi.openapi.docs); a test checks the page.
+DOCS_CDN = "https://cdn.jsdelivr.net"
+DOCS_ICON = "https://fastapi.tiangolo.com"
+_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
+
+
+def docs_csp(page: bytes) -> str:
+    """/docs's policy: the CDN's script and style, its inline script by hash, its calls
+    to this origin (the OpenAPI document, "try it out"). Its style may be inline: the
+    page shows our own API description, nothing a client wrote."""
+    inline = " ".join(
+        "'sha256-" + b64encode(hashlib.sha256(script).digest()).decode() + "'"
+        for script in _INLINE_SCRIPT.findall(page)
+    )
+    return (
+        f"default-src 'none'; script-src {DOCS_CDN} {inline}; "
+        f"style-src {DOCS_CDN} 'unsafe-inline'; img-src 'self' data: {DOCS_ICON}; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+def _quantiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    if not ordered:
+        return {}
+    return {
+        q: ordered[min(len(ordered) - 1, int(float(q) * len(ordered)))]
+        for q in ("0.5", "0.9", "0.99")
+    }
+
+
+def prometheus(store: Store) -> str:
+    """The metrics, from the store (workers on other machines publish; the store knows)."""
+    lines: list[str] = []
+
+    def metric(name: str, kind: str, help_text: str, samples: list[tuple[str, float]]) -> None:
+        lines.append(f"# HELP {name} {help_text}")
+        lines.append(f"# TYPE {name} {kind}")
+        lines.extend(f"{name}{labels} {value:g}" for labels, value in samples)
+
+    now = datetime.now(UTC)
+    with store.session() as s:
+        depth, oldest = outbox_depth(s)
+        outputs = s.execute(select(Output.key, Output.path)).all()
+        recent = list(s.scalars(select(PublishLog).order_by(PublishLog.id.desc()).limit(1000)))
+    metric(
+        "syndicate_outbox_depth",
+        "gauge",
+        "Outbox rows waiting to be published.",
+        [("", float(depth))],
+    )
+    age = (now - oldest).total_seconds() if oldest is not None else 0.0
+    metric(
+        "syndicate_outbox_oldest_seconds",
+        "gauge",
+        "Age of the oldest waiting change.",
+        [("", max(age, 0.0))],
+    )
+    counts: dict[tuple[str, str], int] = {}
+    for key, _path in outputs:
+        kind, lang = key.split(":", 2)[:2]
+        counts[(lang or "-", kind)] = counts.get((lang or "-", kind), 0) + 1
+    metric(
+        "syndicate_outputs",
+        "gauge",
+        "Published files by language and kind.",
+        [
+            (f'{{lang="{lang}",kind="{kind}"}}', float(n))
+            for (lang, kind), n in sorted(counts.items())
+        ],
+    )
+    for name, values, help_text in (
+        (
+            "syndicate_publish_duration_seconds",
+            [p.seconds for p in recent],
+            "Time one publish took (the latest 1000).",
+        ),
+        (
+            "syndicate_publish_latency_seconds",
+            [p.latency for p in recent if p.latency is not None],
+            "From a change's write to its publish (the latest 1000 publishes).",
+        ),
+    ):
+        samples = [(f'{{quantile="{q}"}}', v) for q, v in _quantiles(values).items()]
+        samples += [("_sum", sum(values)), ("_count", float(len(values)))]
+        lines.append(f"# HELP {name} {help_text}")
+        lines.append(f"# TYPE {name} summary")
+        lines.extend(
+            f"{name}{suffix if suffix.startswith('_') else ''}"
+            f"{suffix if not suffix.startswith('_') else ''} {value:g}"
+            for suffix, value in samples
+        )
+    metric(
+        "syndicate_recent_files_written",
+        "gauge",
+        "Files written by the latest 1000 publishes.",
+        [("", float(sum(p.written for p in recent)))],
+    )
+    metric(
+        "syndicate_recent_render_errors",
+        "gauge",
+        "Outputs that failed to render in the latest 1000 publishes.",
+        [("", float(sum(p.failed for p in recent)))],
+    )
+    metric(
+        "syndicate_last_publish_age_seconds",
+        "gauge",
+        "Seconds since the latest publish ended.",
+        [("", (now - recent[0].at).total_seconds() if recent else -1.0)],
+    )
+    return "\n".join(lines) + "\n"
+
+
+STATUS_LABELS = {
+    "waiting": _("Changes waiting to be published"),
+    "oldest": _("oldest"),
+    "chart": _("Publishes per minute, last hour"),
+    "outputs": _("Outputs"),
+    "latest": _("Latest publishes"),
+    "language": _("Language"),
+    "kind": _("Kind"),
+    "files": _("Files"),
+    "items": _("Items"),
+    "newest": _("Last changed"),
+    "time": _("Time"),
+    "mode": _("Mode"),
+    "written": _("Written"),
+    "failed": _("Failed"),
+    "seconds": _("Seconds"),
+    "generated": _("Page generated"),
+    "full": _("full"),
+    "incremental": _("incremental"),
+}
+STATUS_TITLE = _("Publishing status")
+
+
+def status_page(store: Store, lang: str) -> bytes:
+    """Every output by language and kind, the outbox, the latest publishes: from the store."""
+    t = {k: i18n.gettext(lang, v) for k, v in STATUS_LABELS.items()}
+    now = datetime.now(UTC)
+    with store.session() as s:
+        depth, oldest = outbox_depth(s)
+        rows = s.execute(
+            select(
+                Output.key, func.count(), func.sum(Output.items), func.max(Output.last_modified)
+            ).group_by(Output.key)
+        ).all()
+        recent = list(s.scalars(select(PublishLog).order_by(PublishLog.id.desc()).limit(20)))
+        hour = list(
+            s.scalars(select(PublishLog.at).where(PublishLog.at > now - timedelta(hours=1)))
+        )
+    table: dict[tuple[str, str], list[Any]] = {}
+    for key, files, items, newest in rows:
+        kind, klang = key.split(":", 2)[:2]
+        cell = table.setdefault((klang or "-", kind), [0, 0, None])
+        cell[0] += files
+        cell[1] += items or 0
+        if newest is not None and (cell[2] is None or newest > cell[2]):
+            cell[2] = newest
+    per_minute = [0] * 60
+    for at in hour:
+        minute = int((now - at).total_seconds() // 60)
+        if 0 <= minute < 60:
+            per_minute[59 - minute] += 1
+    names = {code: i18n.language_name(code) for code in store.settings.languages}
+    page = pages.StatusPage(
+        lang=lang,
+        direction=store.settings.language(lang).direction,
+        title=i18n.gettext(lang, STATUS_TITLE),
+        labels=t,
+        waiting=depth,
+        oldest_seconds=(now - oldest).total_seconds() if oldest is not None else None,
+        outputs=[
+            (
+                names.get(k[0], k[0]),
+                k[1],
+                v[0],
+                v[1],
+                v[2].strftime("%Y-%m-%d %H:%M:%S") if v[2] else "",
+            )
+            for k, v in sorted(table.items())
+        ],
+        publishes=[
+            (
+                p.at.strftime("%Y-%m-%d %H:%M:%S"),
+                t["full"] if p.full else t["incremental"],
+                p.written,
+                p.failed,
+                p.seconds,
+            )
+            for p in recent
+        ],
+        per_minute=per_minute,
+        generated=now.strftime("%Y-%m-%d %H:%M:%S UTC"),
+    )
+    return pages.status_html(page)
