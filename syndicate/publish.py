@@ -34,6 +34,7 @@ from syndicate import i18n, logs, plan
 from syndicate.config import Settings
 from syndicate.i18n import _
 from syndicate.model import Gone, Outbox, Output, PublishLog
+from syndicate.outputs import CONTENT_SCOPES, Scope
 from syndicate.plan import OutputKey
 from syndicate.render import feeds as render_feeds
 from syndicate.render import pages
@@ -745,18 +746,8 @@ class Publisher:
             out = [Rendered(plan.host_file(self.settings, key), data, 0, None)]
             ik = self.settings.notify.indexnow_key
             if ik:  # IndexNow's proof that the host is ours: /{key}.txt holding the key
-                rel = f"{ik}.txt"
-                path = f"{key.value}/{rel}" if key.value else rel
-                out.append(
-                    Rendered(
-                        plan.OutputFile(
-                            key, "txt", path, host_url + rel, plan.CONTENT_TYPES["txt"]
-                        ),
-                        ik.encode(),
-                        0,
-                        None,
-                    )
-                )
+                proof = plan.host_file(self.settings, key, f"{ik}.txt")
+                out.append(Rendered(proof, ik.encode(), 0, None))
             return out
         if key.lang not in self.settings.languages:
             return None
@@ -792,7 +783,7 @@ class Publisher:
             ):
                 return None
             refs = self.store.feed_refs(s, key, now, settings.feeds.items)
-            if not refs and key.scope in plan.CONTENT_SCOPES:
+            if not refs and key.scope in CONTENT_SCOPES:
                 return None
             items = self.store.load_items(s, refs, now, cache.items)
             name = self._subject(s, key)
@@ -940,7 +931,7 @@ class Publisher:
                 t(LATEST_LABEL),
                 [
                     link(k, t(ALL_LABEL) if k.scope == "all" else t(BREAKING_LABEL))
-                    for k in (plan.feed(lang, "all"), plan.feed(lang, "breaking"))
+                    for k in (plan.feed(lang, Scope.ALL), plan.feed(lang, Scope.BREAKING))
                     if k in urls
                 ],
             )
@@ -1003,7 +994,7 @@ class Publisher:
 
     def _breaking_item(self, e: BreakingEntry) -> FeedItem:
         label = i18n.gettext(e.lang, BREAKING_LABEL)
-        scheme = plan.files(self.settings, plan.feed(e.lang, "breaking"))[0].url
+        scheme = plan.files(self.settings, plan.feed(e.lang, Scope.BREAKING))[0].url
         return FeedItem(
             story_id=e.id,
             lang=e.lang,
