@@ -130,6 +130,11 @@ class Output:
     # it lists other outputs as committed, so a publish renders it after all the others
     lists_outputs: bool = False
 
+    @property
+    def per_host(self) -> bool:
+        """Its keys name a host directory, not a language."""
+        return Listing.HOST in self.keys.values()
+
 
 _FEED_FILES = "|".join(FORMATS[f].extension for f in ("rss", "atom", "json"))
 

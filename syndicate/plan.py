@@ -231,6 +231,15 @@ def fixed_keys(settings: Settings) -> list[OutputKey]:
     return keys
 
 
+def list_of(settings: Settings, kind: Kind, lang: str) -> OutputKey:
+    """The key of a list of outputs (a kind with one key per host or per language) that
+    shows a language's files: its host's sitemap index, its own feed directory."""
+    ((scope, listing),) = OUTPUTS[kind].keys.items()
+    if listing is Listing.HOST:
+        return OutputKey(kind, "", scope, host_of(settings, lang))
+    return OutputKey(kind, lang, scope)
+
+
 def taxonomy_terms(settings: Settings, scope: Scope) -> list[str]:
     """The configured terms of a taxonomy scope: a feed each, and no other."""
     tax = settings.taxonomy
