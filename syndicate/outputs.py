@@ -136,6 +136,14 @@ class Output:
         return Listing.HOST in self.keys.values()
 
 
+def _sitemap(kind: Kind, about: str, keys: Mapping[Scope, Listing], cache: Caching) -> Output:
+    """A kind of sitemap: XML files (and their gzip twins), each shown with its last change
+    in its host's sitemap index."""
+    return Output(
+        kind, about, keys, ("xml", "gz"), cache, listed_in=Kind.INDEX, listed_with_changes=True
+    )
+
+
 _FEED_FILES = "|".join(FORMATS[f].extension for f in ("rss", "atom", "json"))
 
 # In the order nginx tries their paths, the first match winning: the news sitemap before the
@@ -161,23 +169,17 @@ OUTPUTS: dict[Kind, Output] = {
             {Scope.BREAKING: Caching("breaking", rf"/feeds/breaking\.({_FEED_FILES})$")},
             listed_in=Kind.DIRECTORY,
         ),
-        Output(
+        _sitemap(
             Kind.NEWS,
             "a language's Google News sitemap: its stories of the last 48 hours",
             {Scope.RECENT: Listing.LANGUAGE},
-            ("xml", "gz"),
             Caching("news", r"/sitemaps/news(\.[0-9]+)?\.xml(\.gz)?$"),
-            listed_in=Kind.INDEX,
-            listed_with_changes=True,
         ),
-        Output(
+        _sitemap(
             Kind.SITEMAP,
             "a language's URLs first published in one period (a day, a week or a month)",
             {Scope.PERIOD: Listing.CONTENT},
-            ("xml", "gz"),
             Caching("sitemap", "/sitemaps/"),
-            listed_in=Kind.INDEX,
-            listed_with_changes=True,
         ),
         Output(
             Kind.INDEX,
@@ -219,7 +221,6 @@ OUTPUTS: dict[Kind, Output] = {
     )
 }
 
-FEED_SCOPES: tuple[Scope, ...] = tuple(OUTPUTS[Kind.FEED].keys)
 # feeds that exist only while they have stories (the others always exist)
 CONTENT_SCOPES: tuple[Scope, ...] = tuple(
     s for s, listing in OUTPUTS[Kind.FEED].keys.items() if listing is Listing.CONTENT
