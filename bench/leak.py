@@ -28,10 +28,10 @@ from typing import Any
 from bench.corpus import generate
 from bench.publish import ROOT
 from syndicate import config
+from syndicate.caches import Bounded, fragments
 from syndicate.ingest import parse_object
 from syndicate.publish import Caches, Publisher
-from syndicate.render.feeds import Fragments
-from syndicate.store import Bounded, Store
+from syndicate.store import Store
 
 
 def rss_mb() -> float:
@@ -65,7 +65,11 @@ def main() -> None:
     with store.session() as s, s.begin():
         for obj in corpus:
             store.apply(s, parse_object(obj, settings), now)
-    caches = Caches(items=Bounded(500), fragments=Fragments(1500)) if args.full_caches else Caches()
+    caches = (
+        Caches(items=Bounded(500), fragments=fragments(1500, None))
+        if args.full_caches
+        else Caches()
+    )
     publisher = Publisher(store, caches=caches)
     publisher.publish(now, full=True)
     stories = [o for o in corpus if o.get("type", "story") == "story"][-60:]

@@ -330,6 +330,7 @@ def plans(url: str) -> None:
 
     from syndicate import config, plan
     from syndicate.publish import Caches, Publisher
+    from syndicate.publish.writes import Writer
     from syndicate.store import Store
 
     settings = config.load(env={**os.environ, "SYNDICATE_DATABASE_URL": url})
@@ -342,7 +343,7 @@ def plans(url: str) -> None:
             seen.setdefault(statement, params)
 
     now = datetime.fromisoformat(NOW).astimezone(UTC)
-    publisher = Publisher(store)
+    writer = Writer(store, store.settings, Publisher(store).target, Caches())
     with store.session() as s:
         tag = sorted(k for k in store.content_keys(s, now) if k.scope == "tag")[:1]
         author = sorted(k for k in store.content_keys(s, now) if k.scope == "author")[:1]
@@ -350,7 +351,7 @@ def plans(url: str) -> None:
         keys = [plan.feed("en", "all"), plan.feed("en", "section", "politics"), *tag, *author]
         keys += [*period, plan.news("en")]
         for key in keys:
-            publisher._render(s, key, now, Caches())
+            writer.render(s, key, now)
     event.remove(store.engine, "before_cursor_execute", capture)
     with store.engine.connect() as conn:
         for statement, params in seen.items():

@@ -36,32 +36,16 @@ from datetime import UTC, date, datetime, timedelta
 
 from syndicate.clean import path_segment
 from syndicate.config import Settings
+from syndicate.outputs import FORMATS, OUTPUTS, Kind, Listing, Scope
 
-KINDS = ("feed", "sitemap", "news", "index", "robots", "directory", "stylesheet", "ping")
-SCOPES = ("all", "section", "group", "region", "tag", "coverage", "author", "breaking")
-# Scopes whose feed exists only while it has stories (the rest always exist).
-CONTENT_SCOPES = ("tag", "coverage", "author")
-
-EXTENSIONS = {"rss": "rss", "atom": "atom", "json": "json"}
-CONTENT_TYPES = {
-    "rss": "application/rss+xml; charset=utf-8",
-    "atom": "application/atom+xml; charset=utf-8",
-    "json": "application/feed+json; charset=utf-8",
-    "xml": "application/xml; charset=utf-8",
-    "gz": "application/gzip",
-    "txt": "text/plain; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "opml": "text/x-opml; charset=utf-8",
-    "xsl": "text/xsl; charset=utf-8",
-}
 MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True, order=True)
 class OutputKey:
-    kind: str  # "feed"
+    kind: Kind
     lang: str
-    scope: str
+    scope: Scope
     value: str = ""
 
     def __str__(self) -> str:
@@ -70,75 +54,48 @@ class OutputKey:
     @classmethod
     def parse(cls, text: str) -> OutputKey:
         kind, lang, scope, value = text.split(":", 3)
-        if kind not in KINDS or (kind == "feed" and scope not in SCOPES):
+        try:
+            key = cls(Kind(kind), lang, Scope(scope), value)
+        except ValueError:
+            raise ValueError(f"not an output key: {text!r}") from None
+        if key.scope not in OUTPUTS[key.kind].keys:
             raise ValueError(f"not an output key: {text!r}")
-        return cls(kind, lang, scope, value)
+        return key
 
 
-def feed(lang: str, scope: str, value: str = "") -> OutputKey:
-    return OutputKey("feed", lang, scope, value)
+def feed(lang: str, scope: Scope, value: str = "") -> OutputKey:
+    return OutputKey(Kind.FEED, lang, Scope(scope), value)
 
 
 def sitemap(lang: str, period: str) -> OutputKey:
-    return OutputKey("sitemap", lang, "period", period)
+    return OutputKey(Kind.SITEMAP, lang, Scope.PERIOD, period)
 
 
 def news(lang: str) -> OutputKey:
-    return OutputKey("news", lang, "recent", "")
+    return OutputKey(Kind.NEWS, lang, Scope.RECENT, "")
 
 
 def index(host_dir: str) -> OutputKey:
-    return OutputKey("index", "", "host", host_dir)
+    return OutputKey(Kind.INDEX, "", Scope.HOST, host_dir)
 
 
 def robots(host_dir: str) -> OutputKey:
-    return OutputKey("robots", "", "host", host_dir)
+    return OutputKey(Kind.ROBOTS, "", Scope.HOST, host_dir)
 
 
 def directory(lang: str) -> OutputKey:
     """A language's feed directory: an HTML page and an OPML file listing every feed."""
-    return OutputKey("directory", lang, "feeds", "")
-
-
-def directory_files(settings: Settings, key: OutputKey) -> list[OutputFile]:
-    lang = settings.language(key.lang)
-    return [
-        OutputFile(
-            key,
-            "html",
-            f"{lang.path}/feeds/index.html",
-            lang.base_url + "feeds/index.html",
-            CONTENT_TYPES["html"],
-        ),
-        OutputFile(
-            key,
-            "opml",
-            f"{lang.path}/feeds/feeds.opml",
-            lang.base_url + "feeds/feeds.opml",
-            CONTENT_TYPES["opml"],
-        ),
-    ]
+    return OutputKey(Kind.DIRECTORY, lang, Scope.FEEDS, "")
 
 
 def stylesheet(lang: str) -> OutputKey:
     """The XSL stylesheet a browser applies to a language's RSS and Atom feeds."""
-    return OutputKey("stylesheet", lang, "feeds", "")
-
-
-def stylesheet_file(settings: Settings, lang: str) -> OutputFile:
-    language = settings.language(lang)
-    return OutputFile(
-        stylesheet(lang),
-        "xsl",
-        f"{language.path}/feeds/feed.xsl",
-        language.base_url + "feeds/feed.xsl",
-        CONTENT_TYPES["xsl"],
-    )
+    return OutputKey(Kind.STYLESHEET, lang, Scope.FEEDS, "")
 
 
 def ping(lang: str, url: str) -> OutputKey:
     """Not an output: an article URL that changed, to announce (IndexNow) after the publish."""
-    return OutputKey("ping", lang, "url", url)
+    return OutputKey(Kind.PING, lang, Scope.URL, url)
 
 
 @dataclass(frozen=True)
@@ -150,23 +107,38 @@ class OutputFile:
     content_type: str
 
 
-def _relative(key: OutputKey, fmt: str) -> str:
-    ext = EXTENSIONS[fmt]
-    if key.scope in ("all", "breaking"):
-        return f"feeds/{key.scope}.{ext}"
-    return f"feeds/{key.scope}/{key.value}.{ext}"
+def _file(key: OutputKey, fmt: str, directory: str, base_url: str, rel: str) -> OutputFile:
+    """A file of a key: at ``rel`` in a language's (or host's) directory and URL."""
+    return OutputFile(
+        key, fmt, _join(directory, rel), _url(base_url, rel), FORMATS[fmt].content_type
+    )
+
+
+def directory_files(settings: Settings, key: OutputKey) -> list[OutputFile]:
+    lang = settings.language(key.lang)
+    return [
+        _file(key, "html", lang.path, lang.base_url, "feeds/index.html"),
+        _file(key, "opml", lang.path, lang.base_url, "feeds/feeds.opml"),
+    ]
+
+
+def stylesheet_file(settings: Settings, lang: str) -> OutputFile:
+    language = settings.language(lang)
+    return _file(stylesheet(lang), "xsl", language.path, language.base_url, "feeds/feed.xsl")
 
 
 def files(settings: Settings, key: OutputKey) -> list[OutputFile]:
     """The files a feed key renders to, one per configured format."""
-    assert key.kind == "feed", key
+    assert key.kind is Kind.FEED, key
     lang = settings.language(key.lang)
     out = []
     for fmt in settings.feeds.formats:
-        rel = _relative(key, fmt)
-        out.append(
-            OutputFile(key, fmt, f"{lang.path}/{rel}", _url(lang.base_url, rel), CONTENT_TYPES[fmt])
-        )
+        ext = FORMATS[fmt].extension
+        if key.scope in (Scope.ALL, Scope.BREAKING):
+            rel = f"feeds/{key.scope}.{ext}"
+        else:
+            rel = f"feeds/{key.scope}/{key.value}.{ext}"
+        out.append(_file(key, fmt, lang.path, lang.base_url, rel))
     return out
 
 
@@ -190,22 +162,17 @@ def sitemap_file(
 ) -> OutputFile:
     """A sitemap or news sitemap file of a key; ``part`` numbers the files of a split."""
     lang = settings.language(key.lang)
-    name = key.value if key.kind == "sitemap" else "news"
+    name = key.value if key.kind is Kind.SITEMAP else "news"
     rel = f"sitemaps/{name}{'' if part is None else f'.{part}'}.xml" + (".gz" if gz else "")
-    return OutputFile(
-        key,
-        "gz" if gz else "xml",
-        f"{lang.path}/{rel}",
-        _url(lang.base_url, rel),
-        CONTENT_TYPES["gz" if gz else "xml"],
-    )
+    return _file(key, "gz" if gz else "xml", lang.path, lang.base_url, rel)
 
 
-def host_file(settings: Settings, key: OutputKey) -> OutputFile:
-    """The sitemap index or robots.txt of a host."""
+def host_file(settings: Settings, key: OutputKey, name: str | None = None) -> OutputFile:
+    """The sitemap index or robots.txt of a host (or another file ``name`` of its key)."""
     host_url = hosts(settings)[key.value][0]
-    name, fmt = ("sitemap.xml", "xml") if key.kind == "index" else ("robots.txt", "txt")
-    return OutputFile(key, fmt, _join(key.value, name), host_url + name, CONTENT_TYPES[fmt])
+    name = name or ("sitemap.xml" if key.kind is Kind.INDEX else "robots.txt")
+    fmt = name.rsplit(".", 1)[1]
+    return OutputFile(key, fmt, _join(key.value, name), host_url + name, FORMATS[fmt].content_type)
 
 
 def hosts(settings: Settings) -> dict[str, tuple[str, list[str]]]:
@@ -249,20 +216,35 @@ def _midnight(d: date) -> datetime:
 
 def fixed_keys(settings: Settings) -> list[OutputKey]:
     """Keys that exist whatever the content: a feed of an empty section is still valid."""
-    tax = settings.taxonomy
     keys: list[OutputKey] = []
-    for host_dir in hosts(settings):
-        keys += [index(host_dir), robots(host_dir)]
-    for lang in settings.languages:
-        keys.append(directory(lang))
-        keys.append(stylesheet(lang))
-        keys.append(news(lang))
-        keys.append(feed(lang, "all"))
-        keys.append(feed(lang, "breaking"))
-        keys += [feed(lang, "section", s) for s in tax.sections]
-        keys += [feed(lang, "group", g) for g in tax.groups]
-        keys += [feed(lang, "region", r) for r in tax.regions]
+    for out in OUTPUTS.values():
+        for scope, listing in out.keys.items():
+            if listing is Listing.HOST:
+                keys += [OutputKey(out.kind, "", scope, h) for h in hosts(settings)]
+            elif listing is Listing.LANGUAGE:
+                keys += [OutputKey(out.kind, lang, scope) for lang in settings.languages]
+            elif listing is Listing.TAXONOMY:
+                terms = taxonomy_terms(settings, scope)
+                keys += [
+                    OutputKey(out.kind, la, scope, t) for la in settings.languages for t in terms
+                ]
     return keys
+
+
+def list_of(settings: Settings, kind: Kind, lang: str) -> OutputKey:
+    """The key of a list of outputs (a kind with one key per host or per language) that
+    shows a language's files: its host's sitemap index, its own feed directory."""
+    ((scope, listing),) = OUTPUTS[kind].keys.items()
+    if listing is Listing.HOST:
+        return OutputKey(kind, "", scope, host_of(settings, lang))
+    return OutputKey(kind, lang, scope)
+
+
+def taxonomy_terms(settings: Settings, scope: Scope) -> list[str]:
+    """The configured terms of a taxonomy scope: a feed each, and no other."""
+    tax = settings.taxonomy
+    terms = {Scope.SECTION: tax.sections, Scope.GROUP: tax.groups, Scope.REGION: tax.regions}
+    return list(terms[scope])
 
 
 def article_url(settings: Settings, lang: str, section: str, slug: str) -> str:
@@ -295,8 +277,8 @@ def keys_for_variant(settings: Settings, s: VariantScopes) -> set[OutputKey]:
     an edit does not re-render a list that grows with the archive.
     """
     keys = {
-        feed(s.lang, "all"),
-        feed(s.lang, "section", s.section),
+        feed(s.lang, Scope.ALL),
+        feed(s.lang, Scope.SECTION, s.section),
         news(s.lang),
     }
     if s.published_at is not None:
@@ -307,16 +289,16 @@ def keys_for_variant(settings: Settings, s: VariantScopes) -> set[OutputKey]:
         else None
     )
     if group:
-        keys.add(feed(s.lang, "group", group))
-    keys |= {feed(s.lang, "region", r) for r in s.regions}
-    keys |= {feed(s.lang, "coverage", c) for c in s.coverage}
-    keys |= {feed(s.lang, "tag", t) for t in s.tags}
-    keys |= {feed(s.lang, "author", a) for a in s.authors}
+        keys.add(feed(s.lang, Scope.GROUP, group))
+    keys |= {feed(s.lang, Scope.REGION, r) for r in s.regions}
+    keys |= {feed(s.lang, Scope.COVERAGE, c) for c in s.coverage}
+    keys |= {feed(s.lang, Scope.TAG, t) for t in s.tags}
+    keys |= {feed(s.lang, Scope.AUTHOR, a) for a in s.authors}
     return keys
 
 
 def keys_for_breaking(lang: str) -> set[OutputKey]:
-    return {feed(lang, "breaking")}
+    return {feed(lang, Scope.BREAKING)}
 
 
 def union(groups: Iterable[set[OutputKey]]) -> set[OutputKey]:

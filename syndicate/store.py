@@ -69,6 +69,7 @@ from syndicate.model import (
     VariantTag,
     Video,
 )
+from syndicate.outputs import Scope
 from syndicate.plan import OutputKey, VariantScopes
 from syndicate.render import items as ri
 
@@ -1108,7 +1109,7 @@ class Store:
             .group_by(Tag.lang, Tag.slug)
             .having(func.count() >= self.settings.feeds.tag_min_stories)
         )
-        keys |= {plan.feed(lang, "tag", slug) for lang, slug in session.execute(q_tags)}
+        keys |= {plan.feed(lang, Scope.TAG, slug) for lang, slug in session.execute(q_tags)}
         q_authors = (
             select(VariantAuthor.lang, Author.slug)
             .join(Author, Author.id == VariantAuthor.author_id)
@@ -1121,14 +1122,14 @@ class Store:
             .where(live(now), Variant.lang.in_(langs))
             .distinct()
         )
-        keys |= {plan.feed(lang, "author", slug) for lang, slug in session.execute(q_authors)}
+        keys |= {plan.feed(lang, Scope.AUTHOR, slug) for lang, slug in session.execute(q_authors)}
         q_coverage = (
             select(Variant.lang, StoryCoverage.coverage_key)
             .join(StoryCoverage, StoryCoverage.story_id == Variant.story_id)
             .where(live(now), Variant.lang.in_(langs))
             .distinct()
         )
-        keys |= {plan.feed(lang, "coverage", c) for lang, c in session.execute(q_coverage)}
+        keys |= {plan.feed(lang, Scope.COVERAGE, c) for lang, c in session.execute(q_coverage)}
         return keys
 
     def feed_refs(
@@ -1319,19 +1320,19 @@ class Store:
             cats = []
             if section in tax.sections:
                 label = tax.sections[section].label(lang)
-                scheme = _scheme(settings, plan.feed(lang, "section", section))
+                scheme = _scheme(settings, plan.feed(lang, Scope.SECTION, section))
                 cats.append(ri.Category(section, label, scheme))
             for r in regions.get(variant.story_id, ()):
                 cats.append(
                     ri.Category(
                         r,
                         tax.regions[r].label(lang) if r in tax.regions else r,
-                        _scheme(settings, plan.feed(lang, "region", r)),
+                        _scheme(settings, plan.feed(lang, Scope.REGION, r)),
                     )
                 )
             for slug, name in tags.get(key, ()):
                 cats.append(
-                    ri.Category(slug, name, _scheme(settings, plan.feed(lang, "tag", slug)))
+                    ri.Category(slug, name, _scheme(settings, plan.feed(lang, Scope.TAG, slug)))
                 )
             image = images.get(key)
             video = videos.get(key)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from syndicate import plan
 from syndicate.model import Outbox, Output
 from syndicate.publish import Caches, Publisher, PublishResult
+from syndicate.publish.writes import Writer
 
 pytestmark = pytest.mark.postgres
 
@@ -110,7 +111,8 @@ def test_an_older_render_never_replaces_a_newer_one(pg):
         newer = row.generation
         assert newer is not None
     publisher = Publisher(pg)
-    stale = [pub for pub in publisher._render_feed(pg.session(), key, ts(NOW), Caches())]
+    writer = Writer(pg, pg.settings, publisher.target, Caches())
+    stale = writer.render(pg.session(), key, ts(NOW)) or []
     stale = [
         type(r)(r.file, r.data.replace(b"Newest", b"Oldest"), r.items, r.updated) for r in stale
     ]
@@ -119,11 +121,10 @@ def test_an_older_render_never_replaces_a_newer_one(pg):
         known = pg.outputs_for(s, [key])
         result = PublishResult()
         changes = list(
-            publisher._write(
+            writer.write(
                 key,
                 stale,
                 known,
-                {str(key): list(known)},
                 ts(NOW),
                 result,
                 generation=newer - timedelta(seconds=1),

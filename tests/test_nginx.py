@@ -122,6 +122,15 @@ def test_nginx_conf_carries_the_pages_policy():
     assert f'~^text/html  "{pages.content_security_policy()}";' in conf
 
 
+def test_nginx_conf_is_what_the_registry_generates():
+    """config/nginx.conf is `python -m syndicate.nginx`: its types, compression and
+    Cache-Control come from syndicate/outputs.py and the default settings."""
+    from syndicate import nginx
+
+    conf = (bench_nginx.ROOT / "config" / "nginx.conf").read_text()
+    assert conf == nginx.config(), "run `python -m syndicate.nginx > config/nginx.conf`"
+
+
 def test_nginx_gives_the_same_security_headers_as_the_app(nginx, sqlite_store):
     from fastapi.testclient import TestClient
 

@@ -13,8 +13,9 @@ from conftest import load, publish, ts
 from factories import story, variant
 from sample_site import NOW, objects
 
+from syndicate import outputs, targets
 from syndicate import publish as pub
-from syndicate import targets
+from syndicate.render import sitemaps as render_sitemaps
 
 
 def one_process(settings):
@@ -192,17 +193,22 @@ def test_verify_repairs_drift_the_manifest_cannot_see(sqlite_store):
     assert target.read_bytes() == good
 
 
+def set_renderer(monkeypatch, fmt, render):
+    """A feed format rendered by another function (outputs.FORMATS holds the renderers)."""
+    monkeypatch.setitem(outputs.FORMATS, fmt, replace(outputs.FORMATS[fmt], render=render))
+
+
 def test_a_poison_output_is_logged_kept_dirty_and_blocks_nothing(sqlite_store, monkeypatch, caplog):
     store = sqlite_store
     load(store, objects(), NOW)
-    real = pub.render_feeds.RENDERERS["atom"]
+    real = outputs.FORMATS["atom"].render
 
     def poisoned(meta, items, fragments):
         if meta.key == "feed:en:section:technology":
             raise ValueError("feedgen refuses this")
         return real(meta, items, fragments)
 
-    monkeypatch.setitem(pub.render_feeds.RENDERERS, "atom", poisoned)
+    set_renderer(monkeypatch, "atom", poisoned)
     result = publish(store, NOW, full=True)
     assert result.failed == ["feed:en:section:technology"]
     assert "en/feeds/all.atom" in result.written  # everything else was published
@@ -211,7 +217,7 @@ def test_a_poison_output_is_logged_kept_dirty_and_blocks_nothing(sqlite_store, m
     )
     with store.session() as s:
         assert {str(k) for k in store.pending(s)[1]} == {"feed:en:section:technology"}
-    monkeypatch.setitem(pub.render_feeds.RENDERERS, "atom", real)
+    set_renderer(monkeypatch, "atom", real)
     assert "en/feeds/section/technology.atom" in publish(store, NOW).written
 
 
@@ -228,7 +234,7 @@ def test_spliced_feeds_are_the_bytes_feedgen_writes_whole(sqlite_store, tmp_path
     load(store, list(generate(250, seed=5, end=datetime(2026, 11, 20, 12, tzinfo=UTC))), NOW)
     load(store, objects(), NOW)
     spliced = []
-    real = dict(pub.render_feeds.RENDERERS)
+    real = {n: f.render for n, f in outputs.FORMATS.items() if f.render}
 
     def counting(fmt):
         def render(meta, items, fragments):
@@ -238,12 +244,10 @@ def test_spliced_feeds_are_the_bytes_feedgen_writes_whole(sqlite_store, tmp_path
         return render
 
     for fmt in real:
-        monkeypatch.setitem(pub.render_feeds.RENDERERS, fmt, counting(fmt))
+        set_renderer(monkeypatch, fmt, counting(fmt))
     publish(store, NOW, full=True, out=tmp_path / "spliced")
     for fmt in real:
-        monkeypatch.setitem(
-            pub.render_feeds.RENDERERS, fmt, lambda m, i, _f, fmt=fmt: real[fmt](m, i, None)
-        )
+        set_renderer(monkeypatch, fmt, lambda m, i, _f, fmt=fmt: real[fmt](m, i, None))
     publish(store, NOW, full=True, out=tmp_path / "whole")
     a, b = tmp_path / "spliced", tmp_path / "whole"
     feeds = sorted(p.relative_to(a) for p in a.rglob("*") if p.suffix in (".rss", ".atom", ".json"))
@@ -260,7 +264,8 @@ def test_spliced_feeds_are_the_bytes_feedgen_writes_whole(sqlite_store, tmp_path
 def test_fragments_render_each_item_once_and_stay_bounded():
     from datetime import UTC, datetime
 
-    from syndicate.render.feeds import Fragments, rss
+    from syndicate.caches import fragments as Fragments
+    from syndicate.render.feeds import rss
     from syndicate.render.items import FeedItem, FeedMeta
 
     when = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -305,7 +310,7 @@ def test_fragments_render_each_item_once_and_stay_bounded():
 
 
 def test_bounded_caches_keep_their_count_and_weight():
-    from syndicate.store import Bounded
+    from syndicate.caches import Bounded
 
     cache: Bounded[str, str] = Bounded(5, max_weight=100, weigh=len)
     for i in range(20):
@@ -396,13 +401,13 @@ def test_a_warm_worker_renders_again_only_the_sitemap_urls_whose_row_changed(
 
     store.sitemap_entries = counting  # type: ignore[method-assign]
     cut: list[tuple[str, int]] = []  # (urlset or news_urlset, elements rendered)
-    real_cut = pub.render_sitemaps.cut_apart
+    real_cut = render_sitemaps.cut_apart
 
     def counting_cut(render, entries):
         cut.append((getattr(render, "__name__", "?"), len(entries)))
         return real_cut(render, entries)
 
-    monkeypatch.setattr(pub.render_sitemaps, "cut_apart", counting_cut)
+    monkeypatch.setattr(render_sitemaps, "cut_apart", counting_cut)
     caches = pub.Caches()
     warm = pub.Publisher(store, tmp_path / "warm", caches=caches)
     warm.publish(ts(NOW), full=True)

@@ -23,10 +23,9 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -350,20 +349,30 @@ _TAIL = {"rss": b"  </channel>\n</rss>\n", "atom": b"</feed>\n"}
 _ITEM_END = {"rss": b"    </item>\n", "atom": b"  </entry>\n"}
 
 
+FragmentKey = tuple[str, str, FeedItem]  # (format, direction, item)
+
+
+class FragmentCache(Protocol):
+    """Where fragments are kept: a bounded map (syndicate.caches.Bounded)."""
+
+    weight: int  # bytes held
+
+    def used(self, key: FragmentKey) -> bytes | None: ...
+    def __setitem__(self, key: FragmentKey, value: bytes) -> None: ...
+    def __len__(self) -> int: ...
+
+
 class Fragments:
     """Each item's bytes in each format, rendered once and spliced into every feed.
 
     An item's fragment depends on the item and its language's direction
     (bodies of right-to-left languages are wrapped); the cache is keyed by the
-    item itself (an immutable value), so a changed story is a new key. Bounded:
-    the least recently used fragments go first.
+    item itself (an immutable value), so a changed story is a new key. The cache
+    is given (syndicate.caches.fragments makes a bounded one).
     """
 
-    def __init__(self, limit: int = 20_000, max_bytes: int | None = None) -> None:
-        self.limit = limit
-        self.max_bytes = max_bytes  # and at most this many bytes of fragments
-        self.bytes = 0
-        self._cache: OrderedDict[tuple[str, str, FeedItem], bytes] = OrderedDict()
+    def __init__(self, cache: FragmentCache) -> None:
+        self._cache = cache
         self.rendered = 0  # item fragments rendered (for tests and benchmarks)
 
     def __len__(self) -> int:
@@ -383,23 +392,24 @@ class Fragments:
     def _get(
         self, fmt: str, meta: FeedMeta, items: Sequence[FeedItem], empty: bytes
     ) -> list[bytes]:
-        cache = self._cache
-        keys = [(fmt, meta.direction, item) for item in items]
-        missing = [k[2] for k in dict.fromkeys(k for k in keys if k not in cache)]
+        """The items' fragments: those kept, and the others rendered (a batch at once) and
+        kept; held here for this feed, as keeping more may let go of some."""
+        held: dict[FragmentKey, bytes] = {}
+        missing = []
+        for item in items:
+            key = (fmt, meta.direction, item)
+            if key not in held:
+                found = self._cache.used(key)
+                if found is None:
+                    missing.append(item)
+                else:
+                    held[key] = found
+        missing = list(dict.fromkeys(missing))
         if missing:
             for item, data in zip(missing, self._render(fmt, meta, missing, empty), strict=True):
-                cache[(fmt, meta.direction, item)] = data
-                self.bytes += len(data)
+                held[(fmt, meta.direction, item)] = self._cache[(fmt, meta.direction, item)] = data
             self.rendered += len(missing)
-        out = []
-        for k in keys:
-            cache.move_to_end(k)
-            out.append(cache[k])
-        while len(cache) > self.limit or (
-            self.max_bytes is not None and self.bytes > self.max_bytes and cache
-        ):
-            self.bytes -= len(cache.popitem(last=False)[1])
-        return out
+        return [held[(fmt, meta.direction, item)] for item in items]
 
     def _render(
         self, fmt: str, meta: FeedMeta, items: Sequence[FeedItem], empty: bytes
@@ -419,6 +429,10 @@ class Fragments:
             raise ValueError(f"could not cut {fmt} items apart for {meta.key}")
         return parts
 
+    @property
+    def bytes(self) -> int:
+        """The bytes of fragments kept."""
+        return self._cache.weight
+
 
 Renderer = Callable[[FeedMeta, Sequence[FeedItem], Fragments | None], bytes]
-RENDERERS: dict[str, Renderer] = {"rss": rss, "atom": atom, "json": json_feed}
