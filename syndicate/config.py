@@ -536,13 +536,6 @@ class HttpSettings:
         Doc('Cache-Control by class of output; "page" is the feed directory and stylesheets'),
     ] = field(default_factory=lambda: dict(CACHE_CONTROL))
 
-    def cache_control_for(self, kind: str, scope: str = "") -> str:
-        """The header for an output key's kind (and scope: the breaking feeds have their own)."""
-        cls = "breaking" if scope == "breaking" else kind
-        if cls in ("directory", "stylesheet"):
-            cls = "page"
-        return self.cache_control.get(cls) or self.cache_control["default"]
-
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:

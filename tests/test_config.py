@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from syndicate import config
+from syndicate import config, outputs
+from syndicate.outputs import Kind, Scope
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -160,10 +161,12 @@ def test_missing_file_and_bad_toml(tmp_path):
 def test_http_settings_from_the_file_and_their_classes():
     s = config.load(ROOT / "config" / "default.toml", env={})
     assert s.http.max_body == 1 << 20 and s.http.max_bulk == 64 << 20
-    assert s.http.cache_control_for("feed", "breaking") == "public, max-age=15"
-    assert s.http.cache_control_for("feed", "section") == "public, max-age=60"
-    assert s.http.cache_control_for("sitemap", "period") == "public, max-age=900"
-    assert s.http.cache_control_for("directory", "feeds") == "public, max-age=60"  # default
+    assert outputs.cache_control(s.http, Kind.FEED, Scope.BREAKING) == "public, max-age=15"
+    assert outputs.cache_control(s.http, Kind.FEED, Scope.SECTION) == "public, max-age=60"
+    assert outputs.cache_control(s.http, Kind.SITEMAP, Scope.PERIOD) == "public, max-age=900"
+    assert (
+        outputs.cache_control(s.http, Kind.DIRECTORY, Scope.FEEDS) == "public, max-age=60"
+    )  # default
     assert config.HttpSettings() == s.http  # the file spells out the defaults
 
 

@@ -14,7 +14,8 @@ from factories import story, variant
 from sample_site import NOW, objects
 
 from bench.nginx import free_port, wait_for_port
-from syndicate import plan
+from syndicate import outputs, plan
+from syndicate.outputs import Kind, Scope
 from syndicate.publish import Publisher
 from syndicate.targets import S3Target, UnsafePath, from_url
 
@@ -84,10 +85,12 @@ def test_a_publish_to_s3_writes_what_a_local_publish_writes(sqlite_store, s3, tm
     # each object says what it is and how long to cache it, as the app would serve it
     head = client.head_object(Bucket=BUCKET, Key="site/en/feeds/all.atom")
     assert head["ContentType"] == "application/atom+xml; charset=utf-8"
-    assert head["CacheControl"] == store.settings.http.cache_control_for("feed", "all")
+    assert head["CacheControl"] == outputs.cache_control(store.settings.http, Kind.FEED, Scope.ALL)
     head = client.head_object(Bucket=BUCKET, Key="site/en/feeds/breaking.rss")
-    assert head["CacheControl"] == store.settings.http.cache_control_for("feed", "breaking")
-    assert head["CacheControl"] != store.settings.http.cache_control_for("feed", "all")
+    assert head["CacheControl"] == outputs.cache_control(
+        store.settings.http, Kind.FEED, Scope.BREAKING
+    )
+    assert head["CacheControl"] != outputs.cache_control(store.settings.http, Kind.FEED, Scope.ALL)
     assert len(head["Metadata"]["sha256"]) == 64
 
     # unchanged: nothing is put again (the manifest's hashes)

@@ -9,8 +9,8 @@ stylesheet makes of it.
 # No `from __future__ import annotations` here: FastAPI reads these annotations at run time.
 
 import gzip
-import json
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -19,22 +19,11 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from lxml import etree
 
-from syndicate import plan
+from syndicate import manifest, outputs
 from syndicate.config import HttpSettings
 from syndicate.targets import UnsafePath, safe_join
 
 log = logging.getLogger(__name__)
-
-BROWSER_XML = ("application/rss+xml", "application/atom+xml")
-FEED_TYPES = (*BROWSER_XML, "application/feed+json")
-COMPRESSIBLE = (
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/feed+json",
-    "application/xml",
-    "application/json",
-    "text/",
-)
 
 
 def mount(app: FastAPI, root: Path, http: HttpSettings) -> None:
@@ -55,43 +44,28 @@ async def serve(path: str, request: Request) -> Response:
 
 
 class _Manifest:
-    """The published files' headers, from manifest.json (reloaded when it changes)."""
+    """The published files' headers, from manifest.json (read again when it changes), and
+    what is derived from them: gzipped bodies, compiled stylesheets, feed pages."""
 
     def __init__(self, root: Path, http: HttpSettings) -> None:
         self.root = root
         self.http = http
-        self._mtime: int | None = None
-        self._by_path: dict[str, dict[str, Any]] = {}
+        self._reader = manifest.Reader(root, on_change=self._forget)
         self._gzipped: dict[str, bytes] = {}
-        self._gone: set[str] = set()
-        self._stylesheets: dict[str, str] = {}  # language -> the path of its feed.xsl
         self._xslt: dict[str, tuple[str | None, etree.XSLT]] = {}
         self._pages: dict[str, bytes] = {}  # feed pages for browsers, by the feed's sha256
 
-    def entry(self, rel: str) -> dict[str, Any] | None:
-        target = self.root / plan.MANIFEST
-        try:
-            mtime = target.stat().st_mtime_ns
-        except FileNotFoundError:
-            return None
-        if mtime != self._mtime:
-            manifest = json.loads(target.read_text())
-            self._by_path = {o["path"]: o for o in manifest["outputs"]}
-            self._gone = set(manifest.get("gone", ()))
-            self._stylesheets = {
-                o["key"].split(":")[1]: o["path"]
-                for o in manifest["outputs"]
-                if o["key"].startswith("stylesheet:")
-            }
-            self._mtime = mtime
-            self._gzipped.clear()
-            self._pages.clear()
-        return self._by_path.get(rel)
+    def _forget(self) -> None:
+        self._gzipped.clear()
+        self._pages.clear()
 
-    def stylesheet(self, entry: dict[str, Any]) -> etree.XSLT | None:
+    def entry(self, rel: str) -> Mapping[str, Any] | None:
+        return self._reader.entry(rel)
+
+    def stylesheet(self, entry: Mapping[str, Any]) -> etree.XSLT | None:
         """The compiled XSL stylesheet of a feed's language (None before one is published)."""
         lang = str(entry.get("key", "")).split(":")[1:2]
-        rel = self._stylesheets.get(lang[0]) if lang else None
+        rel = self._reader.current.stylesheets.get(lang[0]) if lang else None
         if rel is None:
             return None
         found = self.entry(rel)
@@ -110,7 +84,7 @@ class _Manifest:
             cached = self._xslt[rel] = (sha, xslt)
         return cached[1]
 
-    def as_page(self, entry: dict[str, Any], data: bytes) -> bytes:
+    def as_page(self, entry: Mapping[str, Any], data: bytes) -> bytes:
         key = (entry.get("sha256") or entry["path"]) + "-html"
         cached = self._pages.get(key)
         if cached is None:
@@ -124,13 +98,6 @@ class _Manifest:
             self._pages[key] = cached
         return cached
 
-    def cache_control(self, entry: dict[str, Any]) -> str:
-        try:
-            key = plan.OutputKey.parse(entry.get("key") or "")
-        except ValueError:
-            return self.http.cache_control["default"]
-        return self.http.cache_control_for(key.kind, key.scope)
-
     def respond(self, path: str, request: Request) -> Response:
         rel = path.strip("/") or "index.html"
         try:
@@ -142,9 +109,9 @@ class _Manifest:
             rel = f"{rel}/index.html"
             target = safe_join(self.root, rel)
             entry = self.entry(rel)
-        if entry is None and rel == plan.MANIFEST and target.exists():
-            entry = {"content_type": "application/json", "etag": None, "last_modified": None}
-        if entry is None and rel in self._gone:
+        if entry is None and rel == manifest.NAME and target.exists():
+            entry = {"content_type": manifest.MEDIA_TYPE, "etag": None, "last_modified": None}
+        if entry is None and rel in self._reader.current.gone:
             raise HTTPException(410, "this output was published and has been removed")
         if entry is None or not target.is_file():
             raise HTTPException(404, "no such output")
@@ -152,7 +119,7 @@ class _Manifest:
         etag = entry.get("etag")
         vary = "Accept-Encoding"
         page = False
-        if content_type.startswith(BROWSER_XML):
+        if outputs.is_browser_page(content_type):
             # A browser shows rss+xml and atom+xml as plain text (Chromium) or downloads it
             # (Firefox): it gets the page the feed's XSL stylesheet makes of it, rendered here,
             # as browsers are dropping XSLT. Feed readers get the feed.
@@ -161,8 +128,8 @@ class _Manifest:
             if page:
                 content_type = "text/html; charset=utf-8"
                 etag = f'{etag[:-1]}-html"' if etag else None
-        headers = {"Cache-Control": self.cache_control(entry), "Vary": vary}
-        if self.http.cors_feeds and entry["content_type"].startswith(FEED_TYPES):
+        headers = {"Cache-Control": manifest.cache_control(self.http, entry), "Vary": vary}
+        if self.http.cors_feeds and outputs.is_feed(entry["content_type"]):
             headers["Access-Control-Allow-Origin"] = "*"  # public, and no credentials read
         if etag:
             headers["ETag"] = etag
@@ -176,7 +143,7 @@ class _Manifest:
         if page:
             data = self.as_page(entry, data)
         accepts = request.headers.get("accept-encoding", "")
-        if "gzip" in accepts and content_type.startswith(COMPRESSIBLE) and len(data) > 512:
+        if "gzip" in accepts and outputs.is_compressible(content_type) and len(data) > 512:
             key = (entry.get("sha256") or rel) + ("-html" if page else "")
             zipped = self._gzipped.get(key)
             if zipped is None:
