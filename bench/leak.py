@@ -64,7 +64,7 @@ def main() -> None:
     corpus = list(generate(args.stories, seed=3, end=now))
     with store.session() as s, s.begin():
         for obj in corpus:
-            store.apply(s, parse_object(obj, settings), now)
+            store.writes.apply(s, parse_object(obj, settings), now)
     caches = (
         Caches(items=Bounded(500), fragments=fragments(1500, None))
         if args.full_caches
@@ -84,7 +84,7 @@ def main() -> None:
         obj["variants"][lang]["summary"] = f"Summary {i} " * rng.randint(1, 20)
         now = datetime.now(UTC)
         with store.session() as s, s.begin():
-            store.apply(s, parse_object(obj, settings), now)
+            store.writes.apply(s, parse_object(obj, settings), now)
         publisher.publish(now)
         if i % args.every == 0:
             gc.collect()

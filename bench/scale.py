@@ -230,7 +230,7 @@ for i in range(3):  # the first fills the caches, as a worker's earlier publishe
     lang = "en" if "en" in story["variants"] else next(iter(story["variants"]))
     story["variants"][lang]["title"] += f" ({i})"
     with store.session() as s, s.begin():
-        store.apply(s, parse_object(story, store.settings), now)
+        store.writes.apply(s, parse_object(story, store.settings), now)
     started = time.perf_counter()
     result = publisher.publish(now)
     times.append((time.perf_counter() - started, len(result.written)))
@@ -345,9 +345,9 @@ def plans(url: str) -> None:
     now = datetime.fromisoformat(NOW).astimezone(UTC)
     writer = Writer(store, store.settings, Publisher(store).target, Caches())
     with store.session() as s:
-        tag = sorted(k for k in store.content_keys(s, now) if k.scope == "tag")[:1]
-        author = sorted(k for k in store.content_keys(s, now) if k.scope == "author")[:1]
-        period = sorted(store.sitemap_keys(s, now))[-1:]
+        tag = sorted(k for k in store.feeds.content_keys(s, now) if k.scope == "tag")[:1]
+        author = sorted(k for k in store.feeds.content_keys(s, now) if k.scope == "author")[:1]
+        period = sorted(store.sitemaps.keys(s, now))[-1:]
         keys = [plan.feed("en", "all"), plan.feed("en", "section", "politics"), *tag, *author]
         keys += [*period, plan.news("en")]
         for key in keys:

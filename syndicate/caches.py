@@ -67,7 +67,7 @@ class Bounded(OrderedDict[K, V]):
         return super().__getitem__(key)
 
 
-# (story_id, lang) -> (its story's version, the item): see Store.load_items
+# (story_id, lang) -> (its story's version, the item): see Feeds.load_items
 ItemCache = Bounded[tuple[str, str], tuple[str, FeedItem]]
 ITEMS_CACHED = 5_000  # per process: the stories in many feeds at once, a few MB
 # ... and at most this many bytes of items, and of their rendered fragments: the count

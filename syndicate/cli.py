@@ -157,7 +157,7 @@ def _nudge(store: Any, story_ids: set[str], now: datetime | None = None) -> None
     from workers.tasks import nudge
 
     with store.session() as s:
-        wake = store.wake_times(s, sorted(story_ids), now or datetime.now(UTC))
+        wake = store.outbox.wake_times(s, sorted(story_ids), now or datetime.now(UTC))
     nudge(sorted(wake))
 
 
@@ -266,9 +266,9 @@ def _applying(store: Any, now: datetime) -> Iterator[Apply]:
         for number, record in batch:
             try:
                 with session.begin_nested():
-                    changed = store.apply(session, record, now)
+                    changed = store.writes.apply(session, record, now)
             except Exception as e:  # a database refusal costs this record only
-                store.forget_caches()
+                store.writes.forget_caches()
                 log.exception("record not stored", extra={"fields": {"line": number}})
                 outcomes.append(RecordError(record.id, [("-", f"not stored: {e}")]))
             else:
@@ -278,21 +278,23 @@ def _applying(store: Any, now: datetime) -> Iterator[Apply]:
     def apply(batch: list[Numbered]) -> list[Outcome]:
         try:
             with session.begin_nested():
-                outcomes: list[Outcome] = store.apply_many(session, [r for _n, r in batch], now)
+                outcomes: list[Outcome] = store.writes.apply_many(
+                    session, [r for _n, r in batch], now
+                )
         except Exception:
-            store.forget_caches()
+            store.writes.forget_caches()
             outcomes = one_by_one(batch)
         session.commit()
-        store.begin_write(session)
+        store.coordination.begin_write(session)
         return outcomes
 
     try:
-        store.begin_write(session)
+        store.coordination.begin_write(session)
         yield apply
         session.commit()
     except BaseException:
         session.rollback()
-        store.forget_caches()
+        store.writes.forget_caches()
         raise
     finally:
         session.close()
@@ -526,7 +528,7 @@ def keys_create(ctx: Context, name: str, langs: tuple[str, ...]) -> None:
             )
         codes.append(code)
     with store.session() as s, s.begin():
-        secret = store.create_key(s, name, codes or None, datetime.now(UTC))
+        secret = store.api_keys.create(s, name, codes or None, datetime.now(UTC))
     click.echo(secret)
     click.echo(
         f"(key for {name!r}, languages: {', '.join(codes) or 'all'}; "

@@ -306,3 +306,155 @@ def union(groups: Iterable[set[OutputKey]]) -> set[OutputKey]:
     for g in groups:
         out |= g
     return out
+
+
+# --- what a change dirties: the one place that decides it ---
+
+VISIBLE = ("published", "scheduled")  # statuses that are live once published_at has passed
+
+
+@dataclass(frozen=True)
+class VariantState:
+    """A variant as its outputs see it: where it is filed (with its first publication time),
+    its status, its URL and its version (the content hash of the text and media its entries
+    show). Two equal states render the same entries everywhere."""
+
+    scopes: VariantScopes
+    status: str
+    url: str
+    version: str
+
+    @property
+    def published_at(self) -> datetime | None:
+        return self.scopes.published_at
+
+    @property
+    def visible(self) -> bool:
+        return self.status in VISIBLE
+
+    def live(self, now: datetime) -> bool:
+        return self.visible and self.published_at is not None and self.published_at <= now
+
+
+def story_dirties(
+    settings: Settings,
+    before: dict[str, VariantState],
+    after: dict[str, VariantState],
+    now: datetime,
+    *,
+    announce: bool,
+) -> set[OutputKey]:
+    """The outputs a write to a story makes due. ``before`` and ``after`` are its variants by
+    language as stored before and after the write (``before`` empty for a new story).
+
+    - A variant that changed dirties the outputs it was in and those it is in now, while
+      visible (a scheduled one too: its feeds are rendered again when its embargo lifts).
+      Its old and new URLs are announced (``announce``: IndexNow is configured) while live,
+      never an embargoed one.
+    - When a variant appears, goes, or changes status, publication time or URL, the entries
+      of its translations change too (their hreflang alternates list it): their outputs.
+    - Every sitemap period holding a variant of the story, whatever its status: a period's
+      index <lastmod> is the latest write to any of its stories (``sitemap_periods``).
+    """
+    touched = {lang for lang in before.keys() | after.keys() if before.get(lang) != after.get(lang)}
+    keys: set[OutputKey] = set()
+    for lang in touched:
+        for state in (before.get(lang), after.get(lang)):
+            if state is not None and state.visible:
+                keys |= keys_for_variant(settings, state.scopes)
+                if announce and state.live(now):
+                    keys.add(ping(lang, state.url))
+    if any(_relinks(before.get(lang), after.get(lang)) for lang in touched):
+        for lang, state in after.items():
+            if lang not in touched and state.visible:
+                keys |= keys_for_variant(settings, state.scopes)
+    if touched:
+        keys |= sitemap_periods(settings, before, after)
+    return keys
+
+
+def _relinks(old: VariantState | None, new: VariantState | None) -> bool:
+    """Whether a variant's change shows in its translations' entries (as an alternate)."""
+    if old is None or new is None:
+        return True
+    return (old.status, old.published_at, old.url) != (new.status, new.published_at, new.url)
+
+
+def sitemap_periods(settings: Settings, *stories: dict[str, VariantState]) -> set[OutputKey]:
+    """The sitemap periods of every variant of a story, whatever its status: a write to one
+    makes all of them due (an unchanged file keeps its bytes; only its index entry moves)."""
+    keys: set[OutputKey] = set()
+    for variants in stories:
+        for lang, state in variants.items():
+            if state.published_at is not None and lang in settings.languages:
+                keys.add(sitemap(lang, period_of(settings, state.published_at)))
+    return keys
+
+
+def story_due(
+    settings: Settings,
+    variants: dict[str, VariantState],
+    since: datetime,
+    now: datetime,
+    *,
+    announce: bool,
+) -> set[OutputKey]:
+    """The outputs the clock makes due in a story nobody wrote, moving from ``since`` to
+    ``now``: when a visible variant's publication time passes (its embargo lifts) it enters
+    its outputs and its translations' entries gain it as an alternate; its URL is announced.
+    """
+    lo, hi = min(since, now), max(since, now)
+    crossed = [
+        state
+        for state in variants.values()
+        if state.visible and state.published_at is not None and lo < state.published_at <= hi
+    ]
+    if not crossed:
+        return set()
+    keys = union(
+        keys_for_variant(settings, state.scopes) for state in variants.values() if state.visible
+    )
+    if announce:
+        keys |= {ping(state.scopes.lang, state.url) for state in crossed}
+    return keys
+
+
+def news_window_left(settings: Settings, lang: str) -> set[OutputKey]:
+    """What a variant leaving the news sitemap's window (by the clock alone) makes due: the
+    news sitemap, and the host's index that lists it with its <lastmod>."""
+    return {news(lang), index(host_of(settings, lang))}
+
+
+@dataclass(frozen=True)
+class BreakingState:
+    """A breaking item as the ticker shows it."""
+
+    lang: str
+    text: str
+    published_at: datetime
+    expires_at: datetime | None
+    story_id: str | None
+    withdrawn: bool
+
+
+def breaking_dirties(before: BreakingState | None, after: BreakingState | None) -> set[OutputKey]:
+    """The outputs a write to a breaking item makes due: the ticker of its language before
+    and after (an item can change language), unless it shows the same."""
+    if before == after:
+        return set()
+    return union(keys_for_breaking(state.lang) for state in (before, after) if state is not None)
+
+
+def breaking_due(
+    settings: Settings, item: BreakingState, since: datetime, now: datetime
+) -> set[OutputKey]:
+    """The outputs the clock makes due for a breaking item, moving from ``since`` to ``now``:
+    its ticker, when the item's publication time or its end (its own expiry, or the
+    configured lifetime after publication) passes."""
+    lo, hi = min(since, now), max(since, now)
+    ends = item.expires_at
+    if ends is None:
+        ends = item.published_at + settings.breaking.lifetime
+    if item.lang in settings.languages and (lo < item.published_at <= hi or lo < ends <= hi):
+        return keys_for_breaking(item.lang)
+    return set()

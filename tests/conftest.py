@@ -137,7 +137,9 @@ def load(
     with store.session() as s, s.begin():
         for obj in objects:
             changed.append(
-                store.apply(s, parse_object(json.loads(json.dumps(obj)), store.settings), ts(now))
+                store.writes.apply(
+                    s, parse_object(json.loads(json.dumps(obj)), store.settings), ts(now)
+                )
             )
     return changed
 

@@ -30,12 +30,12 @@ def test_outbox_rows_claimed_by_one_publisher_are_skipped_by_another(pg):
     a, b = pg.session(), pg.session()
     try:
         a.begin()
-        mine = pg.claim(a)
+        mine = pg.outbox.claim(a)
         assert mine
         b.begin()
-        assert pg.claim(b) == []  # every row is locked by a: skipped, not waited on
+        assert pg.outbox.claim(b) == []  # every row is locked by a: skipped, not waited on
         a.rollback()  # a gives them back
-        assert {k for _i, k in pg.claim(b)} == {k for _i, k in mine}
+        assert {k for _i, k in pg.outbox.claim(b)} == {k for _i, k in mine}
     finally:
         a.close()
         b.close()
@@ -51,7 +51,7 @@ def test_a_full_publish_settles_the_outbox_but_rows_a_drain_holds(pg):
     drain = pg.session()
     try:
         drain.begin()
-        held = pg.claim(drain, 1)
+        held = pg.outbox.claim(drain, 1)
         assert len(held) == 1
         load(pg, [story("st-4", variants={"en": variant("Fourth")})], NOW)
         result = publish(pg, NOW, full=True)
@@ -68,14 +68,15 @@ def test_one_output_is_rendered_by_one_publisher_at_a_time(pg):
     a, b = pg.session(), pg.session()
     try:
         a.begin()
-        assert pg.lock_output(a, "feed:en:all:", wait=False)
+        assert pg.coordination.lock_output(a, "feed:en:all:", wait=False)
         b.begin()
-        assert not pg.lock_output(b, "feed:en:all:", wait=False)
-        assert pg.lock_output(b, "feed:en:section:politics", wait=False)  # other outputs go on
+        assert not pg.coordination.lock_output(b, "feed:en:all:", wait=False)
+        # other outputs go on
+        assert pg.coordination.lock_output(b, "feed:en:section:politics", wait=False)
         b.rollback()
         a.commit()  # the lock ends with a's transaction
         b.begin()
-        assert pg.lock_output(b, "feed:en:all:", wait=False)
+        assert pg.coordination.lock_output(b, "feed:en:all:", wait=False)
         b.rollback()
     finally:
         a.close()
@@ -89,7 +90,8 @@ def test_a_busy_output_is_left_dirty_for_later(pg):
     holder = pg.session()
     holder.begin()
     try:
-        assert pg.lock_output(holder, "feed:en:all:", wait=False)  # another worker renders it
+        # another worker renders it
+        assert pg.coordination.lock_output(holder, "feed:en:all:", wait=False)
         result = Publisher(pg).publish(ts(NOW))
         assert "feed:en:all:" in result.leftover
         assert "en/feeds/all.rss" not in result.written
@@ -98,7 +100,7 @@ def test_a_busy_output_is_left_dirty_for_later(pg):
         holder.rollback()
         holder.close()
     with pg.session() as s:
-        assert "feed:en:all:" in {k for _i, k in pg.claim(s)}  # still due
+        assert "feed:en:all:" in {k for _i, k in pg.outbox.claim(s)}  # still due
     assert "en/feeds/all.rss" in publish(pg, NOW).written
 
 
@@ -118,7 +120,7 @@ def test_an_older_render_never_replaces_a_newer_one(pg):
     ]
 
     with pg.session() as s:
-        known = pg.outputs_for(s, [key])
+        known = pg.outputs.for_keys(s, [key])
         result = PublishResult()
         changes = list(
             writer.write(

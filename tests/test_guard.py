@@ -52,7 +52,7 @@ def with_http(store: Store, **http: object) -> Store:
 
 def new_key(store: Store, name: str = "newsroom", langs: list[str] | None = None) -> str:
     with store.session() as s, s.begin():
-        return store.create_key(s, name, langs, datetime.now(UTC))
+        return store.api_keys.create(s, name, langs, datetime.now(UTC))
 
 
 class Clock:
@@ -132,13 +132,13 @@ def test_only_the_hash_of_a_key_reaches_the_database(sqlite_store, monkeypatch):
         compared.append((a, b))
         return real_compare(a, b)
 
-    monkeypatch.setattr("syndicate.store.hmac.compare_digest", compare)
+    monkeypatch.setattr("syndicate.store.keys.hmac.compare_digest", compare)
     event.listen(store.engine, "before_cursor_execute", record)
     try:
         with store.session() as s:
-            found = store.find_key(s, secret)
-            assert store.find_key(s, secret[:-1] + ("A" if secret[-1] != "A" else "B")) is None
-            assert store.find_key(s, secret[:12]) is None  # the listed prefix opens nothing
+            found = store.api_keys.find(s, secret)
+            assert store.api_keys.find(s, secret[:-1] + ("A" if secret[-1] != "A" else "B")) is None
+            assert store.api_keys.find(s, secret[:12]) is None  # the listed prefix opens nothing
     finally:
         event.remove(store.engine, "before_cursor_execute", record)
     digest = hashlib.sha256(secret.encode()).hexdigest()

@@ -82,7 +82,7 @@ def site(baseline: Path, tmp_path: Path) -> Iterator[Store]:
 def api(site: Store) -> TestClient:
     client = TestClient(create_app(site), raise_server_exceptions=False)
     with site.session() as s, s.begin():
-        key = site.create_key(s, "newsroom", None, ts(NOW))
+        key = site.api_keys.create(s, "newsroom", None, ts(NOW))
     client.headers["Authorization"] = f"Bearer {key}"
     return client
 

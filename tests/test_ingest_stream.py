@@ -66,7 +66,7 @@ def test_an_undecodable_line_costs_that_line_only_and_keeps_the_numbering(settin
 
 def test_the_import_applies_one_by_one_when_the_database_refuses_a_batch(sqlite_store, monkeypatch):
     store = sqlite_store
-    applied = store.apply
+    applied = store.writes.apply
 
     def refuse_batch(*_args):
         raise RuntimeError("the batch is refused")

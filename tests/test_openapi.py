@@ -33,7 +33,7 @@ def _app():
     store = Store(s)
     store.prepare()
     with store.session() as session, session.begin():
-        key = store.create_key(session, "schemathesis", None, datetime.now(UTC))
+        key = store.api_keys.create(session, "schemathesis", None, datetime.now(UTC))
     return create_app(store, nudge=None), key
 
 

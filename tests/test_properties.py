@@ -220,7 +220,7 @@ def test_accepted_input_renders_valid_feeds_and_sitemaps(
             records = [r for r in (parse(o, store.settings) for o in objs) if isinstance(r, Record)]
             with store.session() as s, s.begin():
                 for record in records:
-                    store.apply(s, record, gen.NOW)
+                    store.writes.apply(s, record, gen.NOW)
             result = publish(store, gen.NOW.isoformat())
         finally:
             store.engine.dispose()

@@ -216,7 +216,7 @@ def test_a_poison_output_is_logged_kept_dirty_and_blocks_nothing(sqlite_store, m
         "feed:en:section:technology" in str(getattr(r, "fields", "")) for r in caplog.records
     )
     with store.session() as s:
-        assert {str(k) for k in store.pending(s)[1]} == {"feed:en:section:technology"}
+        assert {str(k) for k in store.outbox.pending(s)[1]} == {"feed:en:section:technology"}
     set_renderer(monkeypatch, "atom", real)
     assert "en/feeds/section/technology.atom" in publish(store, NOW).written
 
@@ -393,13 +393,13 @@ def test_a_warm_worker_renders_again_only_the_sitemap_urls_whose_row_changed(
     load(store, base, NOW)
     store.settings = one_process(store.settings)
     rendered: list[tuple[str, str]] = []
-    real = store.sitemap_entries
+    real = store.sitemaps.entries
 
     def counting(session, lang, rows):
         rendered.extend((lang, r.story_id) for r in rows)
         return real(session, lang, rows)
 
-    store.sitemap_entries = counting  # type: ignore[method-assign]
+    store.sitemaps.entries = counting  # type: ignore[method-assign]
     cut: list[tuple[str, int]] = []  # (urlset or news_urlset, elements rendered)
     real_cut = render_sitemaps.cut_apart
 

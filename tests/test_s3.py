@@ -210,7 +210,8 @@ def test_two_publishers_share_a_full_publish_into_one_bucket(settings, s3, tmp_p
     try:
         load(pg, corpus, NOW)
         with pg.session() as s, s.begin():
-            pg.advance_mark(s, ts(NOW))  # published before: this is a rebuild, not a first run
+            # published before: this is a rebuild, not a first run
+            pg.outbox.advance_mark(s, ts(NOW))
         target = S3Target(BUCKET, "shared", endpoint_url=endpoint)
         queued = Publisher(pg, target=target).enqueue_all(ts(NOW))
         assert queued > 300
@@ -242,6 +243,6 @@ def test_two_publishers_share_a_full_publish_into_one_bucket(settings, s3, tmp_p
             if path != plan.MANIFEST:
                 assert stored[path] == data, path
         with pg.session() as s:
-            assert pg.claim(s) == []  # the outbox is drained
+            assert pg.outbox.claim(s) == []  # the outbox is drained
     finally:
         pg.engine.dispose()

@@ -12,7 +12,7 @@ from syndicate.model import Author, Image, Outbox, Tag, Variant, VariantTag, Vid
 
 def outbox_keys(store):
     with store.session() as s:
-        return {str(k) for k in store.pending(s)[1]}
+        return {str(k) for k in store.outbox.pending(s)[1]}
 
 
 def clear_outbox(store):
@@ -229,9 +229,9 @@ def test_feed_refs_are_newest_first_and_live_only(store):
         ],
     )
     with store.session() as s:
-        refs = store.feed_refs(s, plan.feed("en", "all"), ts("2026-11-20T00:00:00Z"), 50)
+        refs = store.feeds.refs(s, plan.feed("en", "all"), ts("2026-11-20T00:00:00Z"), 50)
         assert [r[0] for r in refs] == ["st-new", "st-old"]
-        refs = store.feed_refs(s, plan.feed("en", "all"), ts("2026-12-02T00:00:00Z"), 1)
+        refs = store.feeds.refs(s, plan.feed("en", "all"), ts("2026-12-02T00:00:00Z"), 1)
         assert [r[0] for r in refs] == ["st-future"]
 
 
@@ -256,13 +256,17 @@ def test_time_driven_changes_are_found(store):
     with store.session() as s:
         keys = {
             str(k)
-            for k in store.due_by_time(s, ts("2026-11-20T12:00:00Z"), ts("2026-11-21T00:00:00Z"))
+            for k in store.outbox.due_by_time(
+                s, ts("2026-11-20T12:00:00Z"), ts("2026-11-21T00:00:00Z")
+            )
         }
         assert {"feed:en:all:", "feed:en:region:asia", "feed:es:all:"} <= keys
         assert "feed:en:breaking:" not in keys
         keys = {
             str(k)
-            for k in store.due_by_time(s, ts("2026-11-20T06:00:00Z"), ts("2026-11-20T11:30:00Z"))
+            for k in store.outbox.due_by_time(
+                s, ts("2026-11-20T06:00:00Z"), ts("2026-11-20T11:30:00Z")
+            )
         }
         assert keys == {"feed:en:breaking:", "feed:ar:breaking:"}
 
@@ -301,8 +305,8 @@ def test_a_batch_stores_what_one_by_one_stores(store, tmp_path):
     now = ts("2026-11-20T12:00:00+00:00")
     records = [parse_object(json.loads(json.dumps(o)), store.settings) for o in objs]
     with store.session() as s, s.begin():
-        batched = store.apply_many(s, records[:30], now)
-        batched += store.apply_many(s, records[30:], now)
+        batched = store.writes.apply_many(s, records[:30], now)
+        batched += store.writes.apply_many(s, records[30:], now)
     other = Store(
         replace(
             store.settings,
@@ -312,7 +316,7 @@ def test_a_batch_stores_what_one_by_one_stores(store, tmp_path):
     )
     other.prepare()
     with other.session() as s, s.begin():
-        single = [other.apply(s, r, now) for r in records]
+        single = [other.writes.apply(s, r, now) for r in records]
     assert batched == single
 
     def dump(st):

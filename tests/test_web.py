@@ -22,8 +22,8 @@ def app(store):
     nudged: list[set[str]] = []
     client = TestClient(create_app(store, nudge=lambda _store, ids: nudged.append(ids)))
     with store.session() as s, s.begin():
-        client.full = store.create_key(s, "newsroom", None, datetime.now(UTC))
-        client.arabic = store.create_key(s, "arabic desk", ["ar"], datetime.now(UTC))
+        client.full = store.api_keys.create(s, "newsroom", None, datetime.now(UTC))
+        client.arabic = store.api_keys.create(s, "arabic desk", ["ar"], datetime.now(UTC))
     client.nudged = nudged
     client.store = store
     return client

@@ -320,7 +320,7 @@ def test_a_burst_of_breaking_items_renders_far_fewer_times(site: Site) -> None:
         "    obj = {'type': 'breaking', 'id': f'br-{i:03d}', 'lang': 'en', 'text': f'burst item {i}',\n"
         "           'published_at': now.strftime('%Y-%m-%dT%H:%M:%SZ')}\n"
         "    with store.session() as s, s.begin():\n"
-        "        store.apply(s, parse_object(obj, store.settings), now)\n"
+        "        store.writes.apply(s, parse_object(obj, store.settings), now)\n"
         "    nudge()\n"
     )
     r = subprocess.run(
@@ -536,7 +536,7 @@ for i in range(int(sys.argv[2])):
         obj = {"type": "breaking", "id": f"br-{i % 7}", "lang": lang, "text": f"ticker {i}",
                "published_at": when, "withdrawn": rng.random() < 0.2}
     with store.session() as s, s.begin():
-        store.apply(s, parse_object(obj, store.settings), now)
+        store.writes.apply(s, parse_object(obj, store.settings), now)
     if i % 5 == 0:
         nudge()
 nudge()

@@ -44,7 +44,7 @@ def render(job: Job, key: OutputKey) -> list[Rendered] | None:
     under its minimum of stories, or a content scope with none."""
     settings, store, s, now = job.settings, job.store, job.session, job.now
     if key.scope == Scope.BREAKING:
-        items = [breaking_item(settings, e) for e in store.breaking_entries(s, key.lang, now)]
+        items = [breaking_item(settings, e) for e in store.feeds.breaking_entries(s, key.lang, now)]
         name = ""
     else:
         listing = OUTPUTS[Kind.FEED].keys[key.scope]
@@ -53,12 +53,12 @@ def render(job: Job, key: OutputKey) -> list[Rendered] | None:
         ):
             return None
         least = settings.feeds.tag_min_stories
-        if key.scope == Scope.TAG and store.count_live(s, key, now, least) < least:
+        if key.scope == Scope.TAG and store.feeds.count_live(s, key, now, least) < least:
             return None
-        refs = store.feed_refs(s, key, now, settings.feeds.items)
+        refs = store.feeds.refs(s, key, now, settings.feeds.items)
         if not refs and key.scope in CONTENT_SCOPES:
             return None
-        items = store.load_items(s, refs, now, job.caches.items)
+        items = store.feeds.load_items(s, refs, now, job.caches.items)
         name = _subject(job, key)
     meta = _meta(settings, key, name, items)
     out = []
@@ -84,7 +84,7 @@ def _subject(job: Job, key: OutputKey) -> str:
     if key.scope == Scope.COVERAGE:
         return tax.coverage_term(key.value).label(lang)
     if key.scope in (Scope.TAG, Scope.AUTHOR):
-        return job.store.scope_name(job.session, key)
+        return job.store.feeds.scope_name(job.session, key)
     return ""
 
 

@@ -95,10 +95,10 @@ class Publisher:
         """
         if only is not None and not full:
             raise ValueError("only= rebuilds some kinds of output, and needs full=True")
-        if self.store.concurrent:
+        if self.store.coordination.concurrent:
             # PostgreSQL: publishers run side by side, each output under its own lock
             return self._publish(now, full, only, verify, progress, batch)
-        with self.store.publish_lock():  # SQLite: one machine, one publisher at a time
+        with self.store.coordination.publish_lock():  # SQLite: one machine, one publisher at a time
             return self._publish(now, full, only, verify, progress, batch)
 
     def enqueue_all(self, now: datetime) -> int:
@@ -118,9 +118,9 @@ class Publisher:
         """The keys of every output that exists at ``now``, or was published before: the
         fixed ones (outputs.Listing), those the stories make, those already published."""
         store = self.store
-        keys = set(plan.fixed_keys(self.settings)) | store.content_keys(s, now)
-        keys |= store.sitemap_keys(s, now)
-        keys |= {OutputKey.parse(o.key) for o in store.outputs(s).values()}
+        keys = set(plan.fixed_keys(self.settings)) | store.feeds.content_keys(s, now)
+        keys |= store.sitemaps.keys(s, now)
+        keys |= {OutputKey.parse(o.key) for o in store.outputs.by_path(s).values()}
         return keys
 
     def _publish(
@@ -174,26 +174,26 @@ class Publisher:
         """The keys this publish renders: the outbox's claimed rows and those due by time,
         or (a full publish, or the first) every key; announcements apart."""
         store = self.store
-        mark = store.mark(claim)
+        mark = store.outbox.mark(claim)
         taken = _Claim(last_logged=claim.scalar(select(func.max(PublishLog.at))))
         if full or mark is None:
             # every output renders anyway: the outbox's rows (millions after a big import)
             # are not loaded; the ones written before now are deleted at the end
-            taken.upto = store.outbox_upto(claim)
-            keys = set() if only else {OutputKey.parse(k) for k in store.outbox_keys(claim)}
+            taken.upto = store.outbox.upto(claim)
+            keys = set() if only else {OutputKey.parse(k) for k in store.outbox.keys(claim)}
             # announcements, one row per URL, a batch at a time like a drain's
             limit = batch or self.settings.publish.batch
-            taken.rows = [] if only else store.claim(claim, limit, pings=True)
+            taken.rows = [] if only else store.outbox.claim(claim, limit, pings=True)
             result.more = len(taken.rows) >= limit
             keys |= {OutputKey.parse(k) for _id, k in taken.rows}
             result.full = True
             keys |= self._every_key(claim, now)
         else:
-            taken.rows = store.claim(claim, batch)  # on PostgreSQL locked until settled
+            taken.rows = store.outbox.claim(claim, batch)  # on PostgreSQL locked until settled
             result.more = batch is not None and len(taken.rows) >= batch
             keys = {OutputKey.parse(k) for _id, k in taken.rows}
-            keys |= store.due_by_time(claim, mark, now)
-        if not store.concurrent:
+            keys |= store.outbox.due_by_time(claim, mark, now)
+        if not store.coordination.concurrent:
             claim.commit()  # SQLite cannot upgrade a read snapshot our own writes outdate
         result.pings = sorted({k.value for k in keys if k.kind == Kind.PING})
         taken.keys = {k for k in keys if k.kind != Kind.PING}
@@ -244,7 +244,7 @@ class Publisher:
         """Delete the outbox rows this publish rendered, keep failed keys dirty, move the
         clock mark on and log the publish."""
         store = self.store
-        settle = claim if store.concurrent else store.session()
+        settle = claim if store.coordination.concurrent else store.session()
         # An idle tick (nothing claimed, nothing due) writes nothing, but once a minute its
         # log row, the workers' heartbeat: a write every tick would contend, on SQLite,
         # with every import for the one write lock.
@@ -259,15 +259,15 @@ class Publisher:
                 # a busy key's rows stay: the worker rendering it may have read the store
                 # before their change; failed keys stay dirty for the next publish
                 busy = set(result.leftover)
-                oldest = store.delete_outbox(settle, [i for i, k in taken.rows if k not in busy])
+                oldest = store.outbox.delete(settle, [i for i, k in taken.rows if k not in busy])
                 if taken.upto is not None:
-                    first = store.delete_outbox_upto(settle, taken.upto)
+                    first = store.outbox.delete_upto(settle, taken.upto)
                     oldest = min((t for t in (oldest, first) if t), default=None)
-                store.mark_dirty(settle, [OutputKey.parse(k) for k in result.failed], now)
-                store.mark_dirty(settle, deferred, now)
-                store.advance_mark(settle, now)
+                store.outbox.mark_dirty(settle, [OutputKey.parse(k) for k in result.failed], now)
+                store.outbox.mark_dirty(settle, deferred, now)
+                store.outbox.advance_mark(settle, now)
                 ended = datetime.now(UTC)
-                store.log_publish(
+                store.outbox.log_publish(
                     settle,
                     PublishLog(
                         at=ended,
@@ -299,10 +299,10 @@ class Publisher:
     def _write_manifest(self) -> None:
         """manifest.json from the output table, by one publisher at a time (the freshest)."""
         with self.store.session() as s, s.begin():
-            self.store.lock_output(s, manifest.NAME, wait=True)
+            self.store.coordination.lock_output(s, manifest.NAME, wait=True)
             gone = sorted(s.scalars(select(Gone.path)))
             kept = self.caches.manifest if self.caches is not None else None
-            blob = manifest.encode(self.store.iter_outputs(s), gone, kept)
+            blob = manifest.encode(self.store.outputs.rows(s), gone, kept)
             manifest.write(self.target, blob, self.settings.http)
 
 

@@ -46,7 +46,7 @@ def render_directory(job: Job, key: OutputKey) -> list[Rendered]:
     settings, lang = job.settings, key.lang
     language = settings.language(lang)
     urls: dict[OutputKey, dict[str, str]] = {}
-    for o in job.store.feed_outputs(job.session, lang):
+    for o in job.store.outputs.feeds(job.session, lang):
         urls.setdefault(OutputKey.parse(o.key), {})[o.path.rsplit(".", 1)[1]] = o.url
 
     def link(k: OutputKey, name: str) -> pages.FeedLink:
@@ -95,7 +95,7 @@ def _names(job: Job, lang: str) -> dict[Scope, Callable[[str], str]]:
     """How a directory names the feeds of each scope: configured labels, or the names the
     stories gave their tags and authors."""
     tax = job.settings.taxonomy
-    tags, authors = job.store.term_names(job.session, lang)
+    tags, authors = job.store.feeds.term_names(job.session, lang)
     return {
         Scope.SECTION: lambda v: tax.sections[v].label(lang) if v in tax.sections else v,
         Scope.GROUP: lambda v: tax.groups[v].label(lang) if v in tax.groups else v,

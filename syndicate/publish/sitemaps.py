@@ -37,7 +37,7 @@ def render_sitemap(job: Job, key: OutputKey) -> list[Rendered] | None:
     """A period's urlset: each URL's element from the cache while its row's digest (its
     variant's version, URL, lastmod and live translations) holds, else read and rendered."""
     store, s = job.store, job.session
-    rows = store.sitemap_rows(s, key, job.now)
+    rows = store.sitemaps.rows(s, key, job.now)
     if not rows:
         return None
     elements = _kept_elements(
@@ -47,12 +47,12 @@ def render_sitemap(job: Job, key: OutputKey) -> list[Rendered] | None:
         lambda r: r.story_id,
         _digest,
         lambda chunk: render_sitemaps.cut_apart(
-            render_sitemaps.urlset, store.sitemap_entries(s, key.lang, chunk)
+            render_sitemaps.urlset, store.sitemaps.entries(s, key.lang, chunk)
         ),
     )
     held = {r.story_id: data for r, data in zip(rows, elements, strict=True)}
     buckets = split_evenly(rows, job.settings.sitemaps.max_urls)
-    changed = store.sitemap_changed(s, key, job.now)
+    changed = store.sitemaps.changed(s, key, job.now)
     return _files(
         job.settings,
         key,
@@ -68,7 +68,7 @@ def render_sitemap(job: Job, key: OutputKey) -> list[Rendered] | None:
 def render_news(job: Job, key: OutputKey) -> list[Rendered]:
     """A language's news sitemap: like a period's, each URL's element is kept with what
     decides it (its title and publication time) and spliced into the files."""
-    entries = job.store.news_entries(job.session, key.lang, job.now)
+    entries = job.store.sitemaps.news_entries(job.session, key.lang, job.now)
     size = job.settings.sitemaps.news_max
     lang = job.settings.language(key.lang)
     language = render_sitemaps.news_language(key.lang)
@@ -85,7 +85,7 @@ def render_news(job: Job, key: OutputKey) -> list[Rendered]:
         lambda chunk: render_sitemaps.cut_apart(news_render, chunk),
     )
     chunks = [held[i : i + size] for i in range(0, len(held), size)] or [[]]
-    changed = job.store.news_changed(job.session, key.lang, job.now)
+    changed = job.store.sitemaps.news_changed(job.session, key.lang, job.now)
     return _files(
         job.settings,
         key,
@@ -104,7 +104,7 @@ def render_index(job: Job, key: OutputKey) -> list[Rendered] | None:
     gz = settings.sitemaps.gzip and settings.sitemaps.gzip_canonical
     entries = [
         IndexEntry(url, updated)
-        for path, url, updated in job.store.sitemap_outputs(job.session, hosts[key.value][1])
+        for path, url, updated in job.store.outputs.sitemaps(job.session, hosts[key.value][1])
         if path.endswith(".gz") == gz
     ]
     data = render_sitemaps.sitemap_index(entries)

@@ -94,10 +94,10 @@ class Writer:
         """Render one key in its own locked transaction; False when another worker holds it."""
         store = self.store
         with store.session() as s, s.begin():
-            if not store.lock_output(s, str(key), wait=wait):
+            if not store.coordination.lock_output(s, str(key), wait=wait):
                 return False
-            generation = store.clock(s)
-            known = store.outputs_for(s, [key])
+            generation = store.coordination.clock(s)
+            known = store.outputs.for_keys(s, [key])
             rendered = self.render(s, key, now)
             for change in self.write(key, rendered, known, now, result, generation):
                 result.touched = True

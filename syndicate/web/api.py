@@ -89,7 +89,7 @@ class IngestApi:
     def apply(self, record: Record) -> bool:
         now = datetime.now(UTC)
         with self.store.writing() as s:
-            changed = self.store.apply(s, record, now)
+            changed = self.store.writes.apply(s, record, now)
         if changed:
             self.tell({record.id})
         return changed
@@ -116,7 +116,7 @@ class IngestApi:
                 outcomes: list[Outcome] = []
                 for _number, record in batch:
                     with s.begin_nested():
-                        outcomes.append(self.store.apply(s, record, now))
+                        outcomes.append(self.store.writes.apply(s, record, now))
                 return outcomes
 
             tally = ingest(map(in_scope, read_ndjson(lines, self.store.settings)), apply, report)
@@ -164,7 +164,7 @@ def api_key(
     key = None
     if creds is not None and creds.scheme.lower() == "bearer":
         with api.store.session() as s:
-            key = api.store.find_key(s, creds.credentials)
+            key = api.store.api_keys.find(s, creds.credentials)
     if key is None:
         api.failures.take(client)
         reason = "missing" if creds is None else "unknown or revoked"
@@ -307,7 +307,7 @@ def delete_story(story_id: str, request: Request, key: Key) -> Applied:
     api = _api(request)
     now = datetime.now(UTC)
     with api.store.writing() as s:
-        changed = api.store.retract_story(s, story_id, now)
+        changed = api.store.writes.retract_story(s, story_id, now)
     if changed is None:
         raise HTTPException(404, f"no story {story_id!r}")
     if changed:
@@ -332,7 +332,7 @@ def delete_breaking(item_id: str, request: Request, key: Key) -> Applied:
             raise HTTPException(404, f"no breaking item {item_id!r}")
         if key.langs is not None and row.lang not in key.langs.split(","):
             raise HTTPException(403, f"this key may not write {row.lang}")
-        changed = bool(api.store.withdraw_breaking(s, item_id, now))
+        changed = bool(api.store.writes.withdraw_breaking(s, item_id, now))
     if changed:
         api.tell(set())
     return Applied(id=item_id, changed=changed)

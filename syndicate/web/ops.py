@@ -20,11 +20,10 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from syndicate import i18n
 from syndicate.i18n import _
-from syndicate.model import Outbox, Output, PublishLog
+from syndicate.model import Output, PublishLog
 from syndicate.render import pages
 from syndicate.store import Store
 
@@ -60,12 +59,6 @@ def _operations(request: Request) -> Operations:
     return operations
 
 
-def outbox_depth(session: Session) -> tuple[int, datetime | None]:
-    """Outbox rows waiting to be published, and when the oldest was written (None: none)."""
-    depth, oldest = session.execute(select(func.count(), func.min(Outbox.created_at))).one()
-    return int(depth or 0), oldest
-
-
 router = APIRouter(tags=["operations"])
 
 
@@ -82,7 +75,7 @@ def healthz(request: Request) -> JSONResponse:
     depth, oldest, last, ok = 0, None, None, True
     try:
         with store.session() as s:
-            depth, oldest = outbox_depth(s)
+            depth, oldest = store.outbox.depth(s)
             last = s.scalar(select(func.max(PublishLog.at)))
     except Exception:  # the database is down: say so, do not raise
         log.exception("health check: database")
@@ -177,7 +170,7 @@ def prometheus(store: Store) -> str:
 
     now = datetime.now(UTC)
     with store.session() as s:
-        depth, oldest = outbox_depth(s)
+        depth, oldest = store.outbox.depth(s)
         outputs = s.execute(select(Output.key, Output.path)).all()
         recent = list(s.scalars(select(PublishLog).order_by(PublishLog.id.desc()).limit(1000)))
     metric(
@@ -276,7 +269,7 @@ def status_page(store: Store, lang: str) -> bytes:
     t = {k: i18n.gettext(lang, v) for k, v in STATUS_LABELS.items()}
     now = datetime.now(UTC)
     with store.session() as s:
-        depth, oldest = outbox_depth(s)
+        depth, oldest = store.outbox.depth(s)
         rows = s.execute(
             select(
                 Output.key, func.count(), func.sum(Output.items), func.max(Output.last_modified)
