@@ -1,10 +1,7 @@
-from pathlib import Path
-
 import pytest
+from conftest import ROOT
 
 from syndicate import config
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_embedded_default_models_the_seed_site():

@@ -15,12 +15,12 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # bench/ is a tool next to the package, not part of it
     sys.path.insert(0, str(ROOT))
 
-from bench import corpus  # noqa: E402
+from bench import corpus
 
 END = corpus.DEFAULT_END
 TAXONOMY = tomllib.loads((ROOT / "config" / "taxonomy.toml").read_text(encoding="utf-8"))

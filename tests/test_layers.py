@@ -10,8 +10,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-PKG = Path(__file__).resolve().parent.parent / "syndicate"
+PKG = ROOT / "syndicate"
 PURE = sorted(
     p.relative_to(PKG).as_posix()
     for p in [PKG / "clean.py", PKG / "plan.py", *(PKG / "render").rglob("*.py")]
