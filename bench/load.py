@@ -33,7 +33,7 @@ descriptors grow (last minute over the first by more than FD_ALLOWANCE), the
 total RSS grows by more than RSS_BOUND_MB and RSS_BOUND_RATIO together, or the
 queue grows by more than QUEUE_ALLOWANCE.
 
-tests/test_load.py runs a short version of this, with the same pieces.
+tests/soak/test_load.py runs a short version of this, with the same pieces.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Start Debian's nginx with config/nginx.conf against an output directory.
 
-Used by the HTTP benchmark and by tests/test_nginx.py, so both run the file we
+Used by the HTTP benchmark and by tests/integration/test_nginx.py, so both run the file we
 ship, changed only where a test or benchmark must: the port, the root, the pid
 file and the temporary paths (no root privileges needed, nothing under /run).
 """

@@ -36,7 +36,7 @@ def _guard_redis_restore() -> None:
     kombu 5.x's Redis channel, closed after the broker connection is lost, tries to put
     its unacknowledged messages back through a connection that is already gone and raises
     AttributeError ('NoneType' object has no attribute 'hostname'), which Celery treats as
-    unrecoverable: the worker and its beat exit (seen in tests/test_workers.py's Redis
+    unrecoverable: the worker and its beat exit (seen in tests/integration/test_workers.py's Redis
     outage test; upstream reports: celery/celery#10205, celery/kombu#2007). Skipping the
     restore loses nothing: Redis keeps the messages in its unacked set and kombu restores
     them after the visibility timeout, and the outbox, not the broker, holds the work.

@@ -15,14 +15,14 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # bench/ is a tool next to the package, not part of it
     sys.path.insert(0, str(ROOT))
 
-from bench import corpus  # noqa: E402
-from bench.corpus import data, generator, slots  # noqa: E402
-from bench.corpus.templates import (  # noqa: E402
+from bench import corpus
+from bench.corpus import data, generator, slots
+from bench.corpus.templates import (
     BREAKING,
     BULLETS,
     CAPTIONS,

@@ -10,7 +10,7 @@ accepted write must be in the store and in the outputs, and the outputs must
 be exactly what a fresh full publish writes.
 
 SYNDICATE_CHAOS_KILLS (default 12) and SYNDICATE_CHAOS_SEED (default 7) make
-a longer run: `SYNDICATE_CHAOS_KILLS=200 pytest tests/test_chaos.py`.
+a longer run: `SYNDICATE_CHAOS_KILLS=200 pytest tests/soak/test_chaos.py`.
 """
 
 from __future__ import annotations

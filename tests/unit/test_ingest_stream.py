@@ -76,8 +76,8 @@ def test_the_import_applies_one_by_one_when_the_database_refuses_a_batch(sqlite_
             raise RuntimeError("st-2 is refused")
         return applied(session, record, now)
 
-    monkeypatch.setattr(store, "apply_many", refuse_batch)
-    monkeypatch.setattr(store, "apply", refuse_st_2)
+    monkeypatch.setattr(store.writes, "apply_many", refuse_batch)
+    monkeypatch.setattr(store.writes, "apply", refuse_st_2)
     told = []
     with cli._applying(store, NOW) as apply:
         tally = ingest(

@@ -11,11 +11,11 @@ and its commit says why:
     python -m bench.identical --stories 200 --record tests/golden/identical-200.json
 """
 
-from pathlib import Path
+from conftest import ROOT
 
 from bench import identical
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "identical-200.json"
+GOLDEN = ROOT / "tests" / "golden" / "identical-200.json"
 
 
 def test_outputs_are_byte_identical_to_the_recorded_ones(tmp_path):

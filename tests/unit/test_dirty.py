@@ -8,12 +8,13 @@ output keys the change makes due. The example site's settings: sections filed in
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+
+from conftest import ROOT
 
 from syndicate import config, plan
 from syndicate.plan import BreakingState, VariantScopes, VariantState
 
-SETTINGS = config.load(Path(__file__).resolve().parent.parent / "config" / "default.toml", env={})
+SETTINGS = config.load(ROOT / "config" / "default.toml", env={})
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 PUBLISHED = datetime(2026, 11, 20, 10, tzinfo=UTC)  # sitemap period 2026-11-15
 LATER = datetime(2026, 11, 25, 9, tzinfo=UTC)  # an embargo; period 2026-11-22

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from conftest import ROOT
 
 from syndicate import i18n
 
-ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("en", "ar", "es")
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 

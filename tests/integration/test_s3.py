@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import load, need_server, ts
+from conftest import ROOT, load, need_server, ts
 from factories import story, variant
 from sample_site import NOW, objects
 
@@ -217,7 +217,7 @@ def test_two_publishers_share_a_full_publish_into_one_bucket(settings, s3, tmp_p
         assert queued > 300
         env = {
             **__import__("os").environ,
-            "SYNDICATE_CONFIG": str(Path(__file__).parent.parent / "config" / "default.toml"),
+            "SYNDICATE_CONFIG": str(ROOT / "config" / "default.toml"),
             "SYNDICATE_DATABASE_URL": pg.settings.database_url,
             "SYNDICATE_OUTPUT_URL": f"s3://{BUCKET}/shared",
             "SYNDICATE_S3_ENDPOINT_URL": endpoint,

@@ -1,11 +1,8 @@
-from pathlib import Path
-
 import pytest
+from conftest import ROOT
 
 from syndicate import config, outputs
 from syndicate.outputs import Kind, Scope
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_embedded_default_models_the_seed_site():

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import schemathesis
+from conftest import ROOT
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -17,8 +18,6 @@ from schemathesis.specs.openapi.checks import (
 from syndicate import config
 from syndicate.store import Store
 from syndicate.web import create_app
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _app():

@@ -4,12 +4,10 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from factories import breaking, story, variant
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture

@@ -131,7 +131,9 @@ def test_the_cli_says_the_disk_is_full_and_exits_non_zero(sqlite_store, small_di
 def test_a_reader_never_sees_a_partial_file_during_1000_republishes(sqlite_store, tmp_path):
     """A reader fetching feeds and sitemaps in a loop while 1,000 publishes rewrite them
     (a breaking line each time, a story's headline every tenth): every read is a whole,
-    well-formed file, and one the publisher wrote."""
+    well-formed file, and one the publisher wrote. Every fourth version of the ticker waits
+    until the reader has read it: the reader reads throughout, however the threads are
+    scheduled."""
     import hashlib
     import threading
 
@@ -156,6 +158,8 @@ def test_a_reader_never_sees_a_partial_file_during_1000_republishes(sqlite_store
         assert (out / rel).exists(), rel
     written: set[str] = {hashlib.sha256((out / r).read_bytes()).hexdigest() for r in watched}
     seen: list[str] = []
+    versions: set[str] = set()  # what `seen` holds, for the publisher's wait
+    news = threading.Condition()
     bad: list[str] = []
     stop = threading.Event()
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -168,7 +172,11 @@ def test_a_reader_never_sees_a_partial_file_during_1000_republishes(sqlite_store
                     json.loads(data) if rel.endswith(".json") else etree.fromstring(data, parser)
                 except ValueError as e:  # lxml's XMLSyntaxError is a ValueError too
                     bad.append(f"{rel}: {e}")
-                seen.append(hashlib.sha256(data).hexdigest())
+                digest = hashlib.sha256(data).hexdigest()
+                seen.append(digest)
+                with news:
+                    versions.add(digest)
+                    news.notify_all()
 
     thread = threading.Thread(target=reader)
     thread.start()
@@ -194,11 +202,16 @@ def test_a_reader_never_sees_a_partial_file_during_1000_republishes(sqlite_store
                 for r in result.written
                 if r in watched
             }
+            if i % 4 == 0:
+                ticker = hashlib.sha256((out / watched[0]).read_bytes()).hexdigest()
+                with news:
+                    read = news.wait_for(lambda t=ticker: t in versions, timeout=60)
+                assert read, "the reader stalled"
     finally:
         stop.set()
         thread.join()
     assert not bad, bad[:3]
-    assert len(seen) > 1000  # the reader really read throughout
+    assert len(seen) > 1000  # the reader really read throughout: 250 waits, 5 files a pass
     assert set(seen) <= written  # every version read is one the publisher wrote
     assert len(set(seen)) > 100  # and it saw the files change
 
