@@ -2,7 +2,7 @@
 (token buckets), the API's deadline, and the security headers.
 
 The buckets live in the process: every API process keeps its own, so N processes
-allow N times the configured rate (README, "Threat model").
+allow N times the configured rate (SECURITY.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 types, compression and Cache-Control the built-in server gives, from the registry of
 outputs (syndicate/outputs.py), the default settings and the pages' security policy.
 
-`python -m syndicate.nginx > config/nginx.conf` writes it; tests/test_nginx.py checks
+`python -m syndicate.nginx > config/nginx.conf` writes it; tests/integration/test_nginx.py checks
 that the committed file is what it writes, and runs nginx with it.
 """
 
@@ -15,8 +15,8 @@ from syndicate.render import pages
 
 TEMPLATE = """\
 # nginx serving syndicate's output directory in production, with the headers
-# and content types the built-in server gives (see README, "How the output
-# directory maps onto URLs"). Tested: tests/test_nginx.py starts nginx with
+# and content types the built-in server gives (see docs/reference/outputs.md).
+# Tested: tests/integration/test_nginx.py starts nginx with
 # this file (its `listen` and `root` replaced) against a published directory.
 #
 # One host here (the embedded layout: /en/, /ar/, /es/ under one root). For the
@@ -38,7 +38,7 @@ TEMPLATE = """\
 # Generated: `python -m syndicate.nginx > config/nginx.conf` writes the types,
 # compression and Cache-Control by class of output from syndicate/outputs.py and
 # the defaults of [http.cache_control], and the pages' policy from the code
-# (tests/test_nginx.py fails while this file is not what it writes).
+# (tests/integration/test_nginx.py fails while this file is not what it writes).
 
 worker_processes auto;
 pid /run/syndicate-nginx.pid;

@@ -70,7 +70,7 @@ def content_security_policy() -> str:
     They load nothing and run no script; each has one inline <style> (allowed by its
     hash, CSP3 §8.3, so no other inline style or script can run); the status page's
     chart is inline SVG, which loads nothing either. Links still work: CSP does not
-    govern navigation. config/nginx.conf repeats this value (tests/integration/test_nginx.py).
+    govern navigation. config/nginx.conf is generated with this value (syndicate/nginx.py).
     """
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() + "'"

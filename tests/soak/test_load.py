@@ -24,7 +24,7 @@ from bench.load import (
     sample,
 )
 
-RATE = 25  # writes a second: within what this machine sustains (README, Benchmarks)
+RATE = 25  # writes a second: within what this machine sustains (bench/README.md)
 
 
 def _site(tmp_path: Path, store: str) -> LoadSite:
