@@ -4,7 +4,7 @@ marks of publishes and what the clock passing makes due, and the log of publishe
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import Select, and_, case, delete, func, insert, or_, select
@@ -133,19 +133,8 @@ class Outbox:
     def recent_publishes(self, session: Session, limit: int) -> list[Publish]:
         """The latest `limit` publishes, newest first."""
         q = select(PublishLog).order_by(PublishLog.id.desc()).limit(limit)
-        return [
-            Publish(
-                at=p.at,
-                full=p.full,
-                keys=p.keys,
-                written=p.written,
-                removed=p.removed,
-                failed=p.failed,
-                seconds=p.seconds,
-                latency=p.latency,
-            )
-            for p in session.scalars(q)
-        ]
+        names = [f.name for f in fields(Publish)]
+        return [Publish(**{n: getattr(p, n) for n in names}) for p in session.scalars(q)]
 
     def publish_times(self, session: Session, since: datetime) -> list[datetime]:
         """When each publish after `since` ended (the status page's publishes per minute)."""
