@@ -461,14 +461,10 @@ def up(click_ctx: click.Context, host: str, port: int, sample: bool) -> None:
     """Everything on one machine: the app, a worker and its scheduler; sample content on first run."""
     import subprocess
 
-    from sqlalchemy import func, select
-
-    from syndicate.model import Story
-
     ctx: Context = click_ctx.obj
     store = _open_store(ctx)
     with store.session() as s:
-        empty = not s.scalar(select(func.count()).select_from(Story))
+        empty = not store.writes.story_count(s)
     if empty and sample and SAMPLE.exists():
         click.echo(f"first run: importing the sample content ({SAMPLE.name})")
         click_ctx.invoke(import_, files=(str(SAMPLE),), now_text=None, no_nudge=True)
@@ -541,13 +537,9 @@ def keys_create(ctx: Context, name: str, langs: tuple[str, ...]) -> None:
 @click.pass_obj
 def keys_list(ctx: Context) -> None:
     """List keys (their prefixes, never the secrets)."""
-    from sqlalchemy import select
-
-    from syndicate.model import ApiKey
-
     store = _open_store(ctx)
     with store.session() as s:
-        for k in s.scalars(select(ApiKey).order_by(ApiKey.id)):
+        for k in store.api_keys.listed(s):
             state = "revoked" if k.revoked else "active"
             click.echo(f"{k.prefix}…  {state:8} {k.langs or 'all':12} {k.name}")
 
@@ -557,17 +549,11 @@ def keys_list(ctx: Context) -> None:
 @click.pass_obj
 def keys_revoke(ctx: Context, prefix: str) -> None:
     """Revoke the key whose secret starts with PREFIX."""
-    from sqlalchemy import select
-
-    from syndicate.model import ApiKey
-
     store = _open_store(ctx)
     with store.session() as s, s.begin():
-        found = list(s.scalars(select(ApiKey).where(ApiKey.prefix.startswith(prefix[:12]))))
-        found = [k for k in found if k.prefix.startswith(prefix[:12])]
+        found = store.api_keys.revoke(s, prefix)
         if len(found) != 1:
             raise click.ClickException(f"{len(found)} keys match {prefix!r}; give more of it")
-        found[0].revoked = True
     click.echo(f"revoked {found[0].prefix}… ({found[0].name})")
 
 

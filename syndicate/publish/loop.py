@@ -16,19 +16,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from syndicate import manifest, plan
 from syndicate.caches import Caches
 from syndicate.config import Settings
-from syndicate.model import Gone, Outbox, PublishLog
 from syndicate.outputs import OUTPUTS, Kind
 from syndicate.plan import OutputKey
 from syndicate.publish.pool import render_keys
 from syndicate.publish.result import Progress, PublishResult, no_progress
 from syndicate.publish.writes import STORAGE_ERRORS, Writer
-from syndicate.store import Store
+from syndicate.store import Publish, Store
 from syndicate.targets import LocalTarget, Target
 from syndicate.targets import for_settings as target_for
 
@@ -111,7 +109,7 @@ class Publisher:
         """
         with self.store.writing() as s:
             ordered = sorted(self._every_key(s, now), key=_lists_last)
-            s.execute(insert(Outbox), [{"key": str(k), "created_at": now} for k in ordered])
+            self.store.outbox.enqueue(s, ordered, now)
         return len(ordered)
 
     def _every_key(self, s: Session, now: datetime) -> set[OutputKey]:
@@ -175,7 +173,7 @@ class Publisher:
         or (a full publish, or the first) every key; announcements apart."""
         store = self.store
         mark = store.outbox.mark(claim)
-        taken = _Claim(last_logged=claim.scalar(select(func.max(PublishLog.at))))
+        taken = _Claim(last_logged=store.outbox.last_publish(claim))
         if full or mark is None:
             # every output renders anyway: the outbox's rows (millions after a big import)
             # are not loaded; the ones written before now are deleted at the end
@@ -269,7 +267,7 @@ class Publisher:
                 ended = datetime.now(UTC)
                 store.outbox.log_publish(
                     settle,
-                    PublishLog(
+                    Publish(
                         at=ended,
                         full=result.full,
                         keys=result.keys,
@@ -300,7 +298,7 @@ class Publisher:
         """manifest.json from the output table, by one publisher at a time (the freshest)."""
         with self.store.session() as s, s.begin():
             self.store.coordination.lock_output(s, manifest.NAME, wait=True)
-            gone = sorted(s.scalars(select(Gone.path)))
+            gone = self.store.outputs.gone_paths(s)
             kept = self.caches.manifest if self.caches is not None else None
             blob = manifest.encode(self.store.outputs.rows(s), gone, kept)
             manifest.write(self.target, blob, self.settings.http)

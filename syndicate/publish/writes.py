@@ -24,13 +24,12 @@ from sqlalchemy.orm import Session
 from syndicate import outputs, plan
 from syndicate.caches import Caches
 from syndicate.config import Settings
-from syndicate.model import Gone, Output
 from syndicate.outputs import OUTPUTS, Kind
 from syndicate.plan import OutputKey
 from syndicate.publish.job import Job, Rendered
 from syndicate.publish.kinds import RENDERERS
 from syndicate.publish.result import PublishResult
-from syndicate.store import Store
+from syndicate.store import OutputRow, Store
 from syndicate.targets import Target, UnsafePath
 
 log = logging.getLogger(__name__)
@@ -101,7 +100,10 @@ class Writer:
             rendered = self.render(s, key, now)
             for change in self.write(key, rendered, known, now, result, generation):
                 result.touched = True
-                _record(s, change, now)
+                if change.row is None:
+                    store.outputs.removed(s, change.path, now)
+                else:
+                    store.outputs.written(s, change.row)
         return True
 
     def render(self, s: Session, key: OutputKey, now: datetime) -> list[Rendered] | None:
@@ -115,7 +117,7 @@ class Writer:
         self,
         key: OutputKey,
         rendered: list[Rendered] | None,
-        known: dict[str, Output],
+        known: dict[str, OutputRow],
         now: datetime,
         result: PublishResult,
         generation: datetime | None = None,
@@ -143,7 +145,7 @@ class Writer:
         self,
         key: OutputKey,
         r: Rendered,
-        old: Output | None,
+        old: OutputRow | None,
         now: datetime,
         result: PublishResult,
         generation: datetime | None,
@@ -196,22 +198,3 @@ class Writer:
         out = OUTPUTS[key.kind]
         if out.listed_in is not None and (listed or out.listed_with_changes):
             result.follow.add(str(plan.list_of(self.settings, out.listed_in, key.lang)))
-
-
-def _record(s: Session, change: Change, now: datetime) -> None:
-    """A file's row: written or changed; removed, and from then on gone (410, not 404)."""
-    existing = s.get(Output, change.path)
-    gone = s.get(Gone, change.path)
-    if change.row is None:
-        if existing is not None:
-            if gone is None:  # it was published: from now on 410, not 404
-                s.add(Gone(path=change.path, url=existing.url, removed_at=now))
-            s.delete(existing)
-        return
-    if gone is not None:
-        s.delete(gone)
-    if existing is None:
-        s.add(Output(**change.row))
-    else:
-        for k, v in change.row.items():
-            setattr(existing, k, v)

@@ -11,8 +11,11 @@ A `Store` opens the database and holds one part per concern:
     store.outbox        dirty keys: claimed, settled, and what the clock makes due
     store.feeds         feed reads: which feeds exist, their items, the breaking ticker
     store.sitemaps      sitemap reads: periods, rows, entries, when each changed
-    store.outputs       the rows of published outputs (the manifest's source)
+    store.outputs       the rows of published outputs (the manifest's source), gone paths
     store.api_keys      the API's keys
+
+Only the store knows the database model: the rest calls these parts, and takes at most
+the row types they return (`ApiKey`, `OutputRow`, exported here), never a query of its own.
 """
 
 from __future__ import annotations
@@ -24,13 +27,15 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from syndicate.config import Settings
+from syndicate.model import ApiKey
+from syndicate.model import Output as OutputRow
 from syndicate.plan import VISIBLE
 from syndicate.store.coordination import Coordination, coordination_for
 from syndicate.store.engine import analyze, migrate, open_engine, unavailable
 from syndicate.store.feeds import Feeds
 from syndicate.store.items import entry_guid, feed_guid
 from syndicate.store.keys import ApiKeys
-from syndicate.store.outbox import Outbox
+from syndicate.store.outbox import Outbox, Publish
 from syndicate.store.output_rows import OutputRows
 from syndicate.store.sitemaps import SitemapRow, Sitemaps
 from syndicate.store.terms import Terms, author_slug, tag_slug
@@ -38,6 +43,9 @@ from syndicate.store.writes import Writes
 
 __all__ = [
     "VISIBLE",
+    "ApiKey",
+    "OutputRow",
+    "Publish",
     "SitemapRow",
     "Store",
     "author_slug",

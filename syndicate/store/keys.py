@@ -41,3 +41,18 @@ class ApiKeys:
         if key is None or not hmac.compare_digest(key.key_hash, digest) or key.revoked:
             return None
         return key
+
+    def listed(self, session: Session) -> list[ApiKey]:
+        """Every key, active or revoked, in the order they were made."""
+        return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+    def revoke(self, session: Session, prefix: str) -> list[ApiKey]:
+        """Revoke the key whose secret starts with `prefix`, when exactly one does; the keys
+        that match either way (none, or several: the caller says to give more of it). A
+        secret's first 12 characters are its stored prefix."""
+        start = prefix[:12]
+        found = list(session.scalars(select(ApiKey).where(ApiKey.prefix.startswith(start))))
+        found = [k for k in found if k.prefix.startswith(start)]
+        if len(found) == 1:
+            found[0].revoked = True
+        return found

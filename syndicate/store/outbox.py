@@ -4,6 +4,7 @@ marks of publishes and what the clock passing makes due, and the log of publishe
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import Select, and_, case, delete, func, insert, or_, select
@@ -19,6 +20,21 @@ from syndicate.store.engine import chunks
 from syndicate.store.states import announces, breaking_state, variant_states
 
 
+@dataclass(frozen=True)
+class Publish:
+    """One publish as the log keeps it: when it ended, what it did, how long it and the
+    oldest change it settled waited (what the status page and /metrics report)."""
+
+    at: datetime
+    full: bool
+    keys: int
+    written: int
+    removed: int
+    failed: int
+    seconds: float
+    latency: float | None  # from the oldest settled change's write; None: it settled none
+
+
 class Outbox:
     """The transactional outbox: a write records the keys it dirties in its own transaction,
     so a change can never be stored and forgotten; publishers claim, render and settle them."""
@@ -32,6 +48,11 @@ class Outbox:
         rows = [{"key": str(k), "created_at": now} for k in sorted(set(keys))]
         if rows:
             session.execute(insert(Row), rows)
+
+    def enqueue(self, session: Session, keys: Sequence[OutputKey], now: datetime) -> None:
+        """Put keys in the outbox in the given order, one row each (a full publish shared
+        among publishers: see `Publisher.enqueue_all`)."""
+        session.execute(insert(Row), [{"key": str(k), "created_at": now} for k in keys])
 
     def claim(
         self, session: Session, limit: int | None = None, *, pings: bool = False
@@ -96,11 +117,28 @@ class Outbox:
         }
         return top, keys
 
-    def log_publish(self, session: Session, entry: PublishLog, keep: int = 1000) -> None:
+    # -- the log of publishes --
+
+    def log_publish(self, session: Session, publish: Publish, keep: int = 1000) -> None:
         """Record a publish; keep the latest `keep` (the status page and /metrics read them)."""
+        entry = PublishLog(**asdict(publish))
         session.add(entry)
         session.flush()
         session.execute(delete(PublishLog).where(PublishLog.id <= entry.id - keep))
+
+    def last_publish(self, session: Session) -> datetime | None:
+        """When the latest publish ended: the workers' heartbeat (idle ones log once a minute)."""
+        return session.scalar(select(func.max(PublishLog.at)))
+
+    def recent_publishes(self, session: Session, limit: int) -> list[Publish]:
+        """The latest `limit` publishes, newest first."""
+        q = select(PublishLog).order_by(PublishLog.id.desc()).limit(limit)
+        names = [f.name for f in fields(Publish)]
+        return [Publish(**{n: getattr(p, n) for n in names}) for p in session.scalars(q)]
+
+    def publish_times(self, session: Session, since: datetime) -> list[datetime]:
+        """When each publish after `since` ended (the status page's publishes per minute)."""
+        return list(session.scalars(select(PublishLog.at).where(PublishLog.at > since)))
 
     # -- the clock --
 

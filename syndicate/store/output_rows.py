@@ -1,5 +1,6 @@
 """The rows of published outputs (what the manifest is written from): every output's key,
-path, URL, content type, hash and times, and the lists that indexes and directories show."""
+path, URL, content type, hash and times, and the lists that indexes and directories show;
+and the paths of outputs removed after they were published (served as 410 Gone)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from syndicate.model import Output
+from syndicate.model import Gone, Output
 from syndicate.plan import OutputKey
 from syndicate.store.engine import chunks
 
@@ -60,3 +61,40 @@ class OutputRows:
         )
         q = select(Output.path, Output.url, Output.content_updated).where(cond)
         return sorted((p, u, c) for p, u, c in session.execute(q))
+
+    def file_keys(self, session: Session) -> list[str]:
+        """The key of every file (a feed's key has a file per format): what /metrics counts."""
+        return list(session.scalars(select(Output.key)))
+
+    def per_key(self, session: Session) -> list[tuple[str, int, int | None, datetime | None]]:
+        """(key, files, items, last changed) of every key: the status page's table."""
+        q = select(
+            Output.key, func.count(), func.sum(Output.items), func.max(Output.last_modified)
+        ).group_by(Output.key)
+        return [(k, n, items, newest) for k, n, items, newest in session.execute(q)]
+
+    def written(self, session: Session, row: dict[str, Any]) -> None:
+        """A file written, or its row changed (``row`` holds every column): no longer gone."""
+        existing = session.get(Output, row["path"])
+        gone = session.get(Gone, row["path"])
+        if gone is not None:
+            session.delete(gone)
+        if existing is None:
+            session.add(Output(**row))
+        else:
+            for k, v in row.items():
+                setattr(existing, k, v)
+
+    def removed(self, session: Session, path: str, now: datetime) -> None:
+        """A file removed: its row goes, and a file that was published is from then on
+        gone (410, not 404)."""
+        existing = session.get(Output, path)
+        if existing is None:
+            return
+        if session.get(Gone, path) is None:
+            session.add(Gone(path=path, url=existing.url, removed_at=now))
+        session.delete(existing)
+
+    def gone_paths(self, session: Session) -> list[str]:
+        """The paths of removed outputs, in order (the manifest lists them)."""
+        return sorted(session.scalars(select(Gone.path)))

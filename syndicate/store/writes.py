@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, replace
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from syndicate import plan
@@ -183,6 +183,10 @@ class Writes:
                 row.modified_at = now
                 after[row.lang] = replace(after[row.lang], url=url)
 
+    def story_count(self, session: Session) -> int:
+        """How many stories the store holds (none: a first run, which imports the sample)."""
+        return session.scalar(select(func.count()).select_from(Story)) or 0
+
     def retract_story(self, session: Session, story_id: str, now: datetime) -> bool | None:
         """Retract every variant of a story: it leaves every output at the next publish.
 
@@ -230,6 +234,11 @@ class Writes:
         row.content_hash = version
         row.modified_at = now
         return plan.breaking_dirties(before, breaking_state(row))
+
+    def breaking_lang(self, session: Session, item_id: str) -> str | None:
+        """A breaking item's language (whether a key may withdraw it), or None: no such item."""
+        row = session.get(BreakingItem, item_id)
+        return None if row is None else row.lang
 
     def withdraw_breaking(self, session: Session, item_id: str, now: datetime) -> bool | None:
         """Withdraw a breaking item: it leaves the ticker. None when there is no such item;

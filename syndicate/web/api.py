@@ -33,8 +33,7 @@ from syndicate.ingest import (
     read_ndjson,
 )
 from syndicate.ingest.stream import Numbered, Outcome, ingest
-from syndicate.model import ApiKey, BreakingItem
-from syndicate.store import Store
+from syndicate.store import ApiKey, Store
 
 log = logging.getLogger(__name__)
 
@@ -327,11 +326,11 @@ def delete_breaking(item_id: str, request: Request, key: Key) -> Applied:
     api = _api(request)
     now = datetime.now(UTC)
     with api.store.writing() as s:
-        row = s.get(BreakingItem, item_id)
-        if row is None:
+        lang = api.store.writes.breaking_lang(s, item_id)
+        if lang is None:
             raise HTTPException(404, f"no breaking item {item_id!r}")
-        if key.langs is not None and row.lang not in key.langs.split(","):
-            raise HTTPException(403, f"this key may not write {row.lang}")
+        if key.langs is not None and lang not in key.langs.split(","):
+            raise HTTPException(403, f"this key may not write {lang}")
         changed = bool(api.store.writes.withdraw_breaking(s, item_id, now))
     if changed:
         api.tell(set())

@@ -19,11 +19,9 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from pydantic import BaseModel
-from sqlalchemy import func, select
 
 from syndicate import i18n
 from syndicate.i18n import _
-from syndicate.model import Output, PublishLog
 from syndicate.render import pages
 from syndicate.store import Store
 
@@ -76,7 +74,7 @@ def healthz(request: Request) -> JSONResponse:
     try:
         with store.session() as s:
             depth, oldest = store.outbox.depth(s)
-            last = s.scalar(select(func.max(PublishLog.at)))
+            last = store.outbox.last_publish(s)
     except Exception:  # the database is down: say so, do not raise
         log.exception("health check: database")
         ok = False
@@ -171,8 +169,8 @@ def prometheus(store: Store) -> str:
     now = datetime.now(UTC)
     with store.session() as s:
         depth, oldest = store.outbox.depth(s)
-        outputs = s.execute(select(Output.key, Output.path)).all()
-        recent = list(s.scalars(select(PublishLog).order_by(PublishLog.id.desc()).limit(1000)))
+        keys = store.outputs.file_keys(s)
+        recent = store.outbox.recent_publishes(s, 1000)
     metric(
         "syndicate_outbox_depth",
         "gauge",
@@ -187,7 +185,7 @@ def prometheus(store: Store) -> str:
         [("", max(age, 0.0))],
     )
     counts: dict[tuple[str, str], int] = {}
-    for key, _path in outputs:
+    for key in keys:
         kind, lang = key.split(":", 2)[:2]
         counts[(lang or "-", kind)] = counts.get((lang or "-", kind), 0) + 1
     metric(
@@ -270,15 +268,9 @@ def status_page(store: Store, lang: str) -> bytes:
     now = datetime.now(UTC)
     with store.session() as s:
         depth, oldest = store.outbox.depth(s)
-        rows = s.execute(
-            select(
-                Output.key, func.count(), func.sum(Output.items), func.max(Output.last_modified)
-            ).group_by(Output.key)
-        ).all()
-        recent = list(s.scalars(select(PublishLog).order_by(PublishLog.id.desc()).limit(20)))
-        hour = list(
-            s.scalars(select(PublishLog.at).where(PublishLog.at > now - timedelta(hours=1)))
-        )
+        rows = store.outputs.per_key(s)
+        recent = store.outbox.recent_publishes(s, 20)
+        hour = store.outbox.publish_times(s, now - timedelta(hours=1))
     table: dict[tuple[str, str], list[Any]] = {}
     for key, files, items, newest in rows:
         kind, klang = key.split(":", 2)[:2]
