@@ -1,4 +1,4 @@
-"""Babel: the gettext catalogs in translations/, CLDR names, text direction.
+"""Babel: the gettext catalogs in translations/ and CLDR language names.
 
 Every string our code writes into an output comes through :func:`gettext`.
 Catalogs are compiled with ``make translations`` (pybabel extract -> update ->
