@@ -55,10 +55,11 @@ def test_a_paced_write_load_reaches_the_outputs_and_leaks_no_descriptors(
         result = paced_run(site, workload, RATE, 300, deadline=60)
         after = sample(site, 0)
         # one drain message per coalescing window, not one per write (test_tasks.py counts
-        # them): once the writes stop, the worker works its queue down (beat's tick adds one
-        # a second), however slow the machine
+        # them): once the writes stop, the worker works its queue down to a handful (beat's
+        # tick adds one a second, so it hovers above zero), however slow the machine; one
+        # message per write left thousands (10,270 of 18,000 before the coalescing)
         deadline = time.monotonic() + 60
-        while (queued := site.queue_depth()) > 2:
+        while (queued := site.queue_depth()) > 10:
             assert time.monotonic() < deadline, f"{queued} messages still queued"
             time.sleep(0.1)
         logs = site.log("api") + site.log("worker")
