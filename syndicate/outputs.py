@@ -16,7 +16,7 @@ stored key stay what they were with bare strings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING
@@ -254,20 +254,26 @@ def cache_control(http: HttpSettings, kind: Kind, scope: Scope | None = None) ->
     return http.cache_control.get(cls) or http.cache_control["default"]
 
 
-def _starts(content_type: str, formats: list[Format]) -> bool:
-    return content_type.startswith(tuple(f.media_type for f in formats))
+def _media_types(formats: Iterable[Format]) -> tuple[str, ...]:
+    return tuple(f.media_type for f in formats)
+
+
+# read on every served file: worked out once
+_FEED_TYPES = _media_types(FORMATS[f] for f in OUTPUTS[Kind.FEED].formats)
+_BROWSER_PAGE_TYPES = _media_types(f for f in FORMATS.values() if f.browser_page)
+_COMPRESSIBLE_TYPES = _media_types(f for f in (*FORMATS.values(), MANIFEST) if f.compressible)
 
 
 def is_feed(content_type: str) -> bool:
     """A feed's file (CORS may open it to every origin)."""
-    return _starts(content_type, [FORMATS[f] for f in OUTPUTS[Kind.FEED].formats])
+    return content_type.startswith(_FEED_TYPES)
 
 
 def is_browser_page(content_type: str) -> bool:
     """A file a browser is shown as the page its XSL stylesheet makes of it."""
-    return _starts(content_type, [f for f in FORMATS.values() if f.browser_page])
+    return content_type.startswith(_BROWSER_PAGE_TYPES)
 
 
 def is_compressible(content_type: str) -> bool:
     """Worth gzip on the wire: every text format, manifest.json too."""
-    return _starts(content_type, [f for f in (*FORMATS.values(), MANIFEST) if f.compressible])
+    return content_type.startswith(_COMPRESSIBLE_TYPES)
