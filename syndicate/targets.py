@@ -54,21 +54,26 @@ def safe_join(root: Path, relative: str) -> Path:
     return target
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same directory, fsync, rename."""
+def write_atomic(path: Path, data: bytes, *, fsync: bool = True) -> None:
+    """Write through a temporary file in the same directory, fsync, rename (and fsync
+    the directory). Without ``fsync`` a reader still sees the old bytes or the new ones:
+    only a power loss could leave a file empty."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if fsync:
+                os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    if not fsync:
+        return
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)  # the rename itself survives a crash
@@ -108,6 +113,7 @@ TEMP_GLOB = ".*.tmp"  # write_atomic's temporary names: hidden, never a publishe
 @dataclass
 class LocalTarget:
     root: Path
+    fsync: bool = True  # [publish] fsync
 
     def describe(self) -> str:
         return str(self.root)
@@ -116,7 +122,7 @@ class LocalTarget:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def put(self, path: str, data: bytes, *, content_type: str, cache_control: str) -> None:
-        write_atomic(safe_join(self.root, path), data)
+        write_atomic(safe_join(self.root, path), data, fsync=self.fsync)
 
     def delete(self, path: str) -> None:
         with contextlib.suppress(FileNotFoundError):
@@ -242,7 +248,9 @@ class S3Target:
         return 0  # a PUT has no temporary object: it lands whole or not at all
 
 
-def from_url(url: str, *, endpoint_url: str | None = None, region: str | None = None) -> Target:
+def from_url(
+    url: str, *, endpoint_url: str | None = None, region: str | None = None, fsync: bool = True
+) -> Target:
     """``s3://bucket/prefix`` or a local directory (a path or ``file://`` URL)."""
     parts = urlsplit(url)
     if parts.scheme == "s3":
@@ -250,10 +258,10 @@ def from_url(url: str, *, endpoint_url: str | None = None, region: str | None = 
             raise ValueError(f"{url!r}: an s3:// URL names a bucket: s3://BUCKET/PREFIX")
         return S3Target(parts.netloc, parts.path, endpoint_url=endpoint_url, region=region)
     if parts.scheme == "file":
-        return LocalTarget(Path(parts.path))
+        return LocalTarget(Path(parts.path), fsync)
     if parts.scheme:
         raise ValueError(f"{url!r}: an output is a directory or s3://BUCKET/PREFIX")
-    return LocalTarget(Path(url))
+    return LocalTarget(Path(url), fsync)
 
 
 def for_settings(settings: Settings) -> Target:
@@ -263,5 +271,6 @@ def for_settings(settings: Settings) -> Target:
             settings.output_url,
             endpoint_url=settings.s3.endpoint_url,
             region=settings.s3.region,
+            fsync=settings.publish.fsync,
         )
-    return LocalTarget(settings.output_dir)
+    return LocalTarget(settings.output_dir, settings.publish.fsync)

@@ -306,6 +306,15 @@ class PublishSettings:
         PositiveInt,
         Doc("outbox rows a worker's drain claims at a time", "SYNDICATE_PUBLISH_BATCH"),
     ] = 500
+    fsync: Annotated[
+        Flag,
+        Doc(
+            "flush each written file and its directory to the disk before going on, so a "
+            "power loss leaves the old file or the new one; off only where that cannot "
+            "matter (a tmpfs, the tests)",
+            "SYNDICATE_PUBLISH_FSYNC",
+        ),
+    ] = True
 
     @property
     def processes(self) -> int:

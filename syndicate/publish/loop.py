@@ -66,7 +66,11 @@ class Publisher:
         self._manifest_behind = False
         self.settings: Settings = store.settings
         if target is None:
-            target = LocalTarget(Path(out_dir)) if out_dir else target_for(self.settings)
+            target = (
+                LocalTarget(Path(out_dir), self.settings.publish.fsync)
+                if out_dir
+                else target_for(self.settings)
+            )
         self.target = target
 
     def publish(

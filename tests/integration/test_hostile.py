@@ -22,7 +22,7 @@ from typing import Any
 
 import feedparser
 import pytest
-from conftest import ROOT, load, publish, ts
+from conftest import ROOT, default_settings, load, publish, ts
 from factories import breaking, story, variant
 from fastapi.testclient import TestClient
 from feedcheck import CHECKS, check_safe_html, check_safe_url, check_sitemap
@@ -49,7 +49,7 @@ SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def site_settings(site_dir: Path) -> config.Settings:
-    s = config.load(ROOT / "config" / "default.toml", env={})
+    s = default_settings()
     # the output sits three levels down, so a path escaping it by up to three
     # '..' still lands in the site directory, where the snapshot sees it
     return replace(

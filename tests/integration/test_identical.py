@@ -21,7 +21,7 @@ GOLDEN = ROOT / "tests" / "golden" / "identical-200.json"
 def test_outputs_are_byte_identical_to_the_recorded_ones(tmp_path):
     corpus = tmp_path / "corpus.ndjson"
     identical.write_small_corpus(corpus, 200)
-    steps = identical.run(identical.ROOT, tmp_path / "site", corpus, None)
+    steps = identical.run(identical.ROOT, tmp_path / "site", corpus, None, in_process=True)
     assert len(steps[0][1]) > 500  # the full publish wrote the whole site
     assert identical.compare(identical.load(GOLDEN), identical.shorten(steps)) == []
     # and the incremental publishes left exactly what a full publish writes

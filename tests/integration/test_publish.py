@@ -9,11 +9,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import load, publish, ts
+from conftest import ROOT, load, publish, ts
 from factories import story, variant
 from sample_site import NOW, objects
 
-from syndicate import outputs, targets
+from syndicate import config, outputs, targets
 from syndicate import publish as pub
 from syndicate.render import sitemaps as render_sitemaps
 
@@ -145,6 +145,28 @@ def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path):
     t.join()
     assert seen  # the reader really read
     assert sorted(p.name for p in target.parent.iterdir()) == ["all.rss"]
+
+
+@pytest.mark.parametrize("fsync", [True, False])
+def test_publish_fsync_flushes_each_file_and_its_directory(tmp_path, monkeypatch, fsync):
+    """[publish] fsync (on by default; the tests turn it off) reaches the output target:
+    on, each written file and then its directory are flushed to the disk; off, neither."""
+    import stat
+
+    s = config.load(ROOT / "config" / "default.toml", env={})
+    assert s.publish.fsync  # the default
+    s = replace(s, output_dir=tmp_path, publish=replace(s.publish, fsync=fsync))
+    flushed: list[str] = []
+    real = targets.os.fsync
+
+    def recording(fd):
+        flushed.append("dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real(fd)
+
+    monkeypatch.setattr(targets.os, "fsync", recording)
+    targets.for_settings(s).put("en/feeds/all.rss", b"<rss/>", content_type="", cache_control="")
+    assert (tmp_path / "en/feeds/all.rss").read_bytes() == b"<rss/>"
+    assert flushed == (["file", "dir"] if fsync else [])
 
 
 def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):

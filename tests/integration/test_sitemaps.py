@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, load, make_store, publish
+from conftest import ROOT, default_settings, load, make_store, publish
 from factories import story, variant
 from feedcheck import sitemap_schemas
 from lxml import etree
@@ -68,7 +68,7 @@ def with_sitemaps(store, **changes):
 def site(tmp_path_factory):
     """A published site shared by the tests that only read it."""
     tmp = tmp_path_factory.mktemp("site")
-    settings = config.load(ROOT / "config" / "default.toml", env={})
+    settings = default_settings()
     settings = replace(settings, database_url=f"sqlite:///{tmp}/s.db", output_dir=tmp / "out")
     store = make_store(settings, "sqlite", "main")
     corpus = list(generate(200, seed=3, end=datetime(2026, 11, 20, 12, tzinfo=UTC))) + objects()

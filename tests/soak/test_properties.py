@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 import strategies as gen
-from conftest import ROOT, publish
+from conftest import default_settings, publish
 from feedcheck import CHECKS, check_safe_html, check_safe_url, check_sitemap
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
@@ -71,7 +71,7 @@ TOP_FIELDS |= {"lang", "text", "published_at", "expires_at", "story_id", "withdr
 
 def small_settings(tmp: Path = Path("/nonexistent")) -> config.Settings:
     """The example site cut down to what the strategies use: two languages, three sections."""
-    s = config.load(ROOT / "config" / "default.toml", env={})
+    s = default_settings()
     tax = s.taxonomy
     taxonomy = replace(
         tax,

@@ -132,7 +132,7 @@ def test_the_settings_reference_is_generated_from_the_code():
     committed = (ROOT / config.REFERENCE).read_text(encoding="utf-8")
     assert committed == config.reference(), "run: python -m syndicate.config --reference"
     assert all(f"`{var}`" in committed for var in config.ENV_OVERRIDES)
-    assert len(config.ENV_OVERRIDES) == 25
+    assert len(config.ENV_OVERRIDES) == 26
 
 
 def test_taxonomy_problems_are_named(tmp_path):
