@@ -82,6 +82,7 @@ def browser(base, tmp_path_factory):
         "--disable-sync",
         "--disable-dev-shm-usage",
         "--hide-scrollbars",
+        "--lang=en-US",  # its Accept-Language, whatever the machine's locale
         # no network beyond this machine: a page that needs the internet shows it here
         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
         f"--window-size={WIDTH},{HEIGHT}",
@@ -193,7 +194,7 @@ def test_the_status_page_draws_its_chart(base, browser):
 
 
 def test_pages_log_no_errors(base, browser):
-    for path in ("/en/feeds/", "/ar/feeds/", "/status/es", "/en/feeds/all.rss"):
+    for path in ("/", "/en/feeds/", "/ar/feeds/", "/status/es", "/en/feeds/all.rss"):
         browser.get(base + path)
         severe = [
             e
@@ -203,7 +204,7 @@ def test_pages_log_no_errors(base, browser):
         assert not severe, (path, severe)
 
 
-@pytest.mark.parametrize("path", ["/en/feeds/", "/ar/feeds/all.rss", "/status/en"])
+@pytest.mark.parametrize("path", ["/en/feeds/", "/ar/feeds/all.rss", "/status/en", "/?lang=ar"])
 def test_pages_are_styled_under_their_content_security_policy(base, browser, path):
     """The policy allows each page's one inline style by hash and nothing else: were a hash
     wrong, Chromium would refuse the style (and say so in the console)."""
@@ -217,6 +218,27 @@ def test_pages_are_styled_under_their_content_security_policy(base, browser, pat
     assert browser.execute_script("return getComputedStyle(document.body).maxWidth") == "960px"
     refused = [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
     assert not refused, refused
+
+
+def test_the_home_page_reads_in_english_and_switches_to_arabic(base, browser, tmp_path):
+    browser.get(f"{base}/")  # Chromium asks for English (--lang=en-US)
+    assert browser.execute_script("return document.documentElement.lang") == "en"
+    assert browser.find_element("css selector", "h1").text == "Al Mayadeen English"
+    (tmp_path / "home-en.png").write_bytes(browser.get_screenshot_as_png())
+    browser.find_element("css selector", "nav a[lang='ar']").click()
+    assert browser.current_url == f"{base}/?lang=ar"
+    assert browser.execute_script("return document.documentElement.dir") == "rtl"
+    assert browser.execute_script("return getComputedStyle(document.body).direction") == "rtl"
+    assert browser.find_element("css selector", "h1").text == "الميادين"
+    headings = [h.text for h in browser.find_elements("css selector", "main h2")]
+    assert headings == ["English", "العربية", "Español", "خرائط الموقع", "واجهة الإدخال البرمجية"]
+    top, bottom, _ = heading_band(browser)
+    png = browser.get_screenshot_as_png()
+    (tmp_path / "home-ar.png").write_bytes(png)
+    center, dark = text_center(png, top, bottom)
+    assert dark > 100 and center > 0.6, (
+        f"the Arabic heading's ink is not on the right ({center:.2f})"
+    )
 
 
 def test_the_api_docs_render_with_no_network_beyond_this_machine(base, browser, tmp_path):

@@ -494,6 +494,8 @@ def test_cors_is_off_but_for_feeds_when_asked(site, cors_feeds):
 # --- security headers ---
 
 HTML_PAGES = [
+    ("/", {}),
+    ("/?lang=ar", {}),
     ("/en/feeds/", {}),
     ("/ar/feeds/", {}),
     ("/status/en", {}),
