@@ -1,5 +1,6 @@
-"""The app factory: the ingest API, the operations pages and the published files,
-behind the guards every request passes (syndicate.guard).
+"""The app factory: the ingest API, the home page, the operations pages, the API's
+documentation and the published files, behind the guards every request passes
+(syndicate.guard).
 
 FastAPI, because the ingest API's OpenAPI document must be served and stay
 accurate, and FastAPI derives it from the same declarations that route and
@@ -21,7 +22,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from syndicate.guard import EVERY_RESPONSE, Deadline, SecurityHeaders
 from syndicate.render import pages
 from syndicate.store import Store, unavailable
-from syndicate.web import api, files, ops
+from syndicate.web import api, docs, files, home, ops
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def create_app(
         title="syndicate",
         version="0.1.0",
         description="Ingest API (FORMAT.md objects) and the published feeds and sitemaps.",
-        docs_url=None,  # served by ops, with a Content-Security-Policy of its own
+        docs_url=None,  # served by web.docs, with its assets and a policy of its own
         redoc_url=None,
     )
     # the innermost first: the deadline's 503 gets the security headers too
@@ -51,7 +52,9 @@ def create_app(
     app.add_exception_handler(InterfaceError, database_unavailable)
     app.add_exception_handler(Exception, server_error)
     api.mount(app, store, nudge, clock)
+    home.mount(app, store.settings)
     ops.mount(app, store, broker_check)
+    app.include_router(docs.router)
     files.mount(app, Path(out_dir or store.settings.output_dir), http)
     return app
 

@@ -137,7 +137,7 @@ class _Manifest:
         if entry.get("last_modified"):
             modified = datetime.fromisoformat(entry["last_modified"].replace("Z", "+00:00"))
             headers["Last-Modified"] = format_datetime(modified, usegmt=True)
-        if _not_modified(request, etag, modified):
+        if not_modified(request, etag, modified):
             return Response(status_code=304, headers=headers)
         data = target.read_bytes()
         if page:
@@ -163,7 +163,7 @@ def _is_browser(request: Request) -> bool:
     return "text/html" in accept and "rss" not in accept and "atom" not in accept
 
 
-def _not_modified(request: Request, etag: str | None, modified: datetime | None) -> bool:
+def not_modified(request: Request, etag: str | None, modified: datetime | None) -> bool:
     """RFC 9110 §13.1: If-None-Match wins over If-Modified-Since."""
     inm = request.headers.get("if-none-match")
     if inm is not None:

@@ -1,4 +1,4 @@
-"""Operations: /healthz, /metrics (Prometheus), the status pages, /docs.
+"""Operations: /healthz, /metrics (Prometheus), the status pages.
 
 Everything here is read from the store, not from this process: workers on other
 machines publish, and the store knows what they did.
@@ -6,17 +6,13 @@ machines publish, and the store knows what they did.
 
 # No `from __future__ import annotations` here: FastAPI reads these annotations at run time.
 
-import hashlib
 import logging
-import re
-from base64 import b64encode
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 
@@ -113,38 +109,6 @@ def status(lang: str, request: Request) -> HTMLResponse:
     if code is None:
         raise HTTPException(404, f"no language {lang!r}")
     return HTMLResponse(status_page(store, code))
-
-
-@router.get("/docs", include_in_schema=False)
-def docs(request: Request) -> HTMLResponse:
-    """Swagger UI, with a Content-Security-Policy for what it loads: its script and
-    style from the CDN FastAPI names, its one inline script by hash."""
-    app = request.app
-    openapi = request.scope.get("root_path", "").rstrip("/") + (app.openapi_url or "")
-    page = get_swagger_ui_html(openapi_url=openapi, title=f"{app.title} - Swagger UI")
-    page.headers["Content-Security-Policy"] = docs_csp(bytes(page.body))
-    return page
-
-
-# What FastAPI's Swagger UI page loads (fastapi.openapi.docs); a test checks the page.
-DOCS_CDN = "https://cdn.jsdelivr.net"
-DOCS_ICON = "https://fastapi.tiangolo.com"
-_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
-
-
-def docs_csp(page: bytes) -> str:
-    """/docs's policy: the CDN's script and style, its inline script by hash, its calls
-    to this origin (the OpenAPI document, "try it out"). Its style may be inline: the
-    page shows our own API description, nothing a client wrote."""
-    inline = " ".join(
-        "'sha256-" + b64encode(hashlib.sha256(script).digest()).decode() + "'"
-        for script in _INLINE_SCRIPT.findall(page)
-    )
-    return (
-        f"default-src 'none'; script-src {DOCS_CDN} {inline}; "
-        f"style-src {DOCS_CDN} 'unsafe-inline'; img-src 'self' data: {DOCS_ICON}; "
-        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    )
 
 
 def _quantiles(values: list[float]) -> dict[str, float]:

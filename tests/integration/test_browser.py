@@ -82,6 +82,9 @@ def browser(base, tmp_path_factory):
         "--disable-sync",
         "--disable-dev-shm-usage",
         "--hide-scrollbars",
+        "--lang=en-US",  # its Accept-Language, whatever the machine's locale
+        # no network beyond this machine: a page that needs the internet shows it here
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
         f"--window-size={WIDTH},{HEIGHT}",
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
     ):
@@ -191,7 +194,7 @@ def test_the_status_page_draws_its_chart(base, browser):
 
 
 def test_pages_log_no_errors(base, browser):
-    for path in ("/en/feeds/", "/ar/feeds/", "/status/es", "/en/feeds/all.rss"):
+    for path in ("/", "/en/feeds/", "/ar/feeds/", "/status/es", "/en/feeds/all.rss"):
         browser.get(base + path)
         severe = [
             e
@@ -201,7 +204,7 @@ def test_pages_log_no_errors(base, browser):
         assert not severe, (path, severe)
 
 
-@pytest.mark.parametrize("path", ["/en/feeds/", "/ar/feeds/all.rss", "/status/en"])
+@pytest.mark.parametrize("path", ["/en/feeds/", "/ar/feeds/all.rss", "/status/en", "/?lang=ar"])
 def test_pages_are_styled_under_their_content_security_policy(base, browser, path):
     """The policy allows each page's one inline style by hash and nothing else: were a hash
     wrong, Chromium would refuse the style (and say so in the console)."""
@@ -215,3 +218,64 @@ def test_pages_are_styled_under_their_content_security_policy(base, browser, pat
     assert browser.execute_script("return getComputedStyle(document.body).maxWidth") == "960px"
     refused = [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
     assert not refused, refused
+
+
+def test_the_home_page_reads_in_english_and_switches_to_arabic(base, browser, tmp_path):
+    browser.get(f"{base}/")  # Chromium asks for English (--lang=en-US)
+    assert browser.execute_script("return document.documentElement.lang") == "en"
+    assert browser.find_element("css selector", "h1").text == "Al Mayadeen English"
+    (tmp_path / "home-en.png").write_bytes(browser.get_screenshot_as_png())
+    browser.find_element("css selector", "nav a[lang='ar']").click()
+    assert browser.current_url == f"{base}/?lang=ar"
+    assert browser.execute_script("return document.documentElement.dir") == "rtl"
+    assert browser.execute_script("return getComputedStyle(document.body).direction") == "rtl"
+    assert browser.find_element("css selector", "h1").text == "الميادين"
+    headings = [h.text for h in browser.find_elements("css selector", "main h2")]
+    assert headings == ["English", "العربية", "Español", "خرائط الموقع", "واجهة الإدخال البرمجية"]
+    top, bottom, _ = heading_band(browser)
+    png = browser.get_screenshot_as_png()
+    (tmp_path / "home-ar.png").write_bytes(png)
+    center, dark = text_center(png, top, bottom)
+    assert dark > 100 and center > 0.6, (
+        f"the Arabic heading's ink is not on the right ({center:.2f})"
+    )
+
+
+def test_the_api_docs_render_with_no_network_beyond_this_machine(base, browser, tmp_path):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get_log("browser")  # drop what earlier pages logged
+    browser.get(f"{base}/docs")
+    stories = ".opblock-summary-path[data-path='/api/stories/{story_id}']"
+    WebDriverWait(browser, 30).until(lambda b: b.find_elements("css selector", stories))
+    # swagger-ui's stylesheet applies: an operation's method is a coloured badge
+    colour = browser.execute_script(
+        "return getComputedStyle(document.querySelector('.opblock-summary-method')).backgroundColor"
+    )
+    assert colour not in ("", "rgba(0, 0, 0, 0)"), colour
+    loaded = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert {u.split("?")[0] for u in loaded} >= {
+        f"{base}/docs/swagger-ui-bundle.js",
+        f"{base}/docs/swagger-ui.css",
+        f"{base}/openapi.json",
+    }
+    assert all(u.startswith(base + "/") for u in loaded), loaded
+    refused = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not refused, refused
+    (tmp_path / "docs.png").write_bytes(browser.get_screenshot_as_png())
+
+    # "try it out" calls this origin, and shows the answer (no key: 401), under the policy
+    browser.find_element("css selector", stories).click()
+    wait = WebDriverWait(browser, 30)
+    wait.until(lambda b: b.find_elements("css selector", ".try-out__btn"))[0].click()
+    wait.until(lambda b: b.find_elements("css selector", ".parameters input[type=text]"))[
+        0
+    ].send_keys("st-docs")
+    browser.find_element("css selector", ".execute").click()
+    status = ".live-responses-table tbody .response-col_status"
+    wait.until(lambda b: b.find_elements("css selector", status))
+    assert browser.find_element("css selector", status).text.startswith("401")
+    policy = [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert not policy, policy
