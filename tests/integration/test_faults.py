@@ -144,7 +144,7 @@ def test_a_reader_never_sees_a_partial_file_during_1000_republishes(sqlite_store
         store.settings, output_dir=tmp_path / "out", publish=replace(store.settings.publish, jobs=1)
     )
     load(store, objects(), NOW)
-    publisher = pub.Publisher(store)
+    publisher = pub.Publisher(store, caches=pub.Caches())  # a worker's, warm between publishes
     publisher.publish(ts(NOW), full=True)
     out = tmp_path / "out"
     watched = [
