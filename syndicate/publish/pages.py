@@ -11,7 +11,7 @@ from syndicate.outputs import OUTPUTS, Kind, Listing, Scope
 from syndicate.plan import OutputKey
 from syndicate.publish.feeds import BREAKING_LABEL
 from syndicate.publish.job import Job, Rendered
-from syndicate.render import pages
+from syndicate.render import cldr, feedpage, pages
 
 DIRECTORY_TITLE = _("%(site)s feeds")
 DIRECTORY_INTRO = _(
@@ -108,7 +108,7 @@ def _names(job: Job, lang: str) -> dict[Scope, Callable[[str], str]]:
 
 def render_stylesheet(job: Job, key: OutputKey) -> list[Rendered]:
     lang = key.lang
-    labels = pages.StylesheetLabels(
+    labels = feedpage.StylesheetLabels(
         lang=lang,
         direction=job.settings.language(lang).direction,
         heading=i18n.gettext(lang, FEED_PAGE_HEADING),
@@ -118,5 +118,10 @@ def render_stylesheet(job: Job, key: OutputKey) -> list[Rendered]:
         latest=i18n.gettext(lang, FEED_PAGE_LATEST),
     )
     return [
-        Rendered(plan.stylesheet_file(job.settings, lang), pages.feed_stylesheet(labels), 0, None)
+        Rendered(
+            plan.stylesheet_file(job.settings, lang),
+            feedpage.feed_stylesheet(labels, cldr.date_style(lang)),
+            0,
+            None,
+        )
     ]

@@ -16,6 +16,8 @@ from lxml import etree
 from lxml.html import builder as E
 from lxml.html import tostring
 
+from syndicate.render import cldr
+
 
 @dataclass(frozen=True)
 class FeedLink:
@@ -54,13 +56,34 @@ li{display:flex;justify-content:space-between;gap:.5rem;padding:.15rem 0}
 .intro{color:#444}.opml{display:inline-block;margin:.5rem 0;padding:.3rem .7rem;
 border:1px solid #0b57a4;border-radius:.3rem;text-decoration:none}
 """
+# The feed page (syndicate/render/feedpage.py): each item a row of a grid, its title,
+# date and summary stacked on a phone, the date in a column of its own from 48rem;
+# long words and the feed's address wrap rather than widen the page.
 FEED_PAGE_STYLE = (
     STYLE + ".box{background:#f3f6fa;padding:.8rem 1rem;border-radius:.4rem}"
-    "code.self{display:inline-block;background:#fff;padding:.2rem .4rem;user-select:all}"
+    "code.self{display:inline-block;background:#fff;padding:.2rem .4rem;user-select:all;"
+    "overflow-wrap:anywhere}"
+    "ol.items{list-style:none;margin:0;padding:0}"
+    ".items li{display:grid;grid-template-columns:minmax(0,1fr);row-gap:.25rem;"
+    "padding:.8rem 0;border-bottom:1px solid #e5e5e5}"
+    ".items .title{grid-row:1;font-weight:600;text-decoration:none;overflow-wrap:anywhere}"
+    ".items .date{grid-row:2;color:#555;font-size:.875rem}"
+    ".items .summary{grid-row:3;margin:0;color:#333;overflow-wrap:anywhere;"
+    "display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;line-clamp:3;"
+    "overflow:hidden}"
+    "@media (min-width:48rem){.items li{grid-template-columns:13rem minmax(0,1fr);"
+    "column-gap:1.5rem}.items .date{grid-column:1;grid-row:1/span 2;padding-top:.1rem}"
+    ".items .title{grid-column:2;grid-row:1}.items .summary{grid-column:2;grid-row:2}}"
 )
+# The status page: wide tables scroll inside their box on a phone; the chart takes the
+# page's width up to 40rem, its axes' units written above and below it.
 STATUS_STYLE = (
     STYLE + "table{border-collapse:collapse;margin:.5rem 0}"
     "td,th{border-bottom:1px solid #eee;padding:.2rem .6rem;text-align:start}"
+    "td,th{white-space:nowrap}td.n{text-align:end;font-variant-numeric:tabular-nums}"
+    ".scroll{overflow-x:auto}"
+    ".chart{max-width:40rem}.chart svg{display:block;width:100%;height:auto}"
+    ".chart text{fill:#444}.axis{font-size:.85rem;color:#444;margin:.2rem 0}"
 )
 
 
@@ -153,127 +176,55 @@ def opml(page: DirectoryPage) -> bytes:
 
 
 @dataclass(frozen=True)
-class StylesheetLabels:
-    lang: str
-    direction: str
-    heading: str  # "This is a web feed"
-    explain: str  # how to subscribe
-    directory: str  # link text to the feed directory
-    directory_url: str
-    latest: str  # "Latest items"
+class Chart:
+    """Publishes per minute over the last hour, for the status page."""
 
-
-def feed_stylesheet(labels: StylesheetLabels) -> bytes:
-    """An XSLT 1.0 stylesheet that shows an RSS or Atom feed as a page in a browser.
-
-    Browsers apply it (the feeds reference it with xml-stylesheet); feed
-    readers ignore it. Labels are the language's; the page takes its direction.
-    """
-    x = "http://www.w3.org/1999/XSL/Transform"
-    root = etree.Element(
-        f"{{{x}}}stylesheet", version="1.0", nsmap={"xsl": x, "atom": "http://www.w3.org/2005/Atom"}
-    )
-    etree.SubElement(root, f"{{{x}}}output", method="html", encoding="UTF-8", indent="yes")
-    template = etree.SubElement(root, f"{{{x}}}template", match="/")
-    page = etree.SubElement(template, "html", lang=labels.lang, dir=labels.direction)
-    head = etree.SubElement(page, "head")
-    etree.SubElement(head, "meta", charset="utf-8")
-    etree.SubElement(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
-    title = etree.SubElement(head, "title")
-    etree.SubElement(
-        title, f"{{{x}}}value-of", select="(rss/channel/title|atom:feed/atom:title)[1]"
-    )
-    etree.SubElement(head, "style").text = FEED_PAGE_STYLE
-    body = etree.SubElement(page, "body")
-    box = etree.SubElement(body, "div", {"class": "box"})
-    etree.SubElement(box, "strong").text = labels.heading
-    etree.SubElement(box, "p").text = labels.explain
-    # the feed's own address (its self link), left-to-right even on an Arabic page
-    code = etree.SubElement(etree.SubElement(box, "p"), "code", {"dir": "ltr", "class": "self"})
-    etree.SubElement(
-        code,
-        f"{{{x}}}value-of",
-        select="(rss/channel/atom:link[@rel='self']/@href|atom:feed/atom:link[@rel='self']/@href)[1]",
-    )
-    etree.SubElement(
-        etree.SubElement(box, "p"), "a", href=labels.directory_url
-    ).text = labels.directory
-    h1 = etree.SubElement(body, "h1")
-    etree.SubElement(h1, f"{{{x}}}value-of", select="(rss/channel/title|atom:feed/atom:title)[1]")
-    intro = etree.SubElement(body, "p", {"class": "intro"})
-    etree.SubElement(
-        intro, f"{{{x}}}value-of", select="(rss/channel/description|atom:feed/atom:subtitle)[1]"
-    )
-    etree.SubElement(body, "h2").text = labels.latest
-    ul = etree.SubElement(body, "ol", {"class": "items"})
-    each = etree.SubElement(ul, f"{{{x}}}for-each", select="rss/channel/item|atom:feed/atom:entry")
-    li = etree.SubElement(each, "li")
-    a = etree.SubElement(li, "a")
-    attr = etree.SubElement(a, f"{{{x}}}attribute", name="href")
-    # RSS <link>; in Atom the entry's own page is its last alternate link (translations first)
-    etree.SubElement(
-        attr, f"{{{x}}}value-of", select="(link|atom:link[@rel='alternate'][last()]/@href)[1]"
-    )
-    etree.SubElement(a, f"{{{x}}}value-of", select="title|atom:title")
-    small = etree.SubElement(li, "small")
-    small.text = " "
-    etree.SubElement(small, f"{{{x}}}value-of", select="(pubDate|atom:published|atom:updated)[1]")
-    p = etree.SubElement(li, "p")
-    etree.SubElement(p, f"{{{x}}}value-of", select="(description|atom:summary)[1]")
-    etree.indent(root, space="  ")
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8")) + b"\n"
+    lang: str  # whose digits and separators the scale is written in
+    counts: Sequence[int]  # publishes in each of the last minutes, oldest first
+    label: str  # what it shows, for a screen reader
+    y_label: str  # the y axis and its unit: "Publishes per minute"
+    x_label: str  # the x axis and its unit: "Minutes ago (now: …)"
 
 
 @dataclass(frozen=True)
 class StatusPage:
+    """The status page, every value written as the page's language writes it."""
+
     lang: str
     direction: str
     title: str
     labels: dict[str, str]  # translated labels, by role
-    waiting: int
-    oldest_seconds: float | None
-    outputs: Sequence[tuple[str, str, int, int, str]]  # language, kind, files, items, newest
-    publishes: Sequence[tuple[str, str, int, int, float]]  # at, mode, written, failed, seconds
-    per_minute: Sequence[int]  # publishes in each of the last 60 minutes, oldest first
+    waiting: str  # the outbox: how many changes wait, how old the oldest is
+    outputs: Sequence[Sequence[str]]  # language, kind, files, items, last changed
+    publishes: Sequence[Sequence[str]]  # time, mode, written, failed, seconds
+    chart: Chart
     generated: str
 
 
 def status_html(page: StatusPage) -> bytes:
     """The status page: outputs per language, the outbox, the latest publishes, and a chart."""
     lab = page.labels
-    waiting = f"{lab['waiting']}: {page.waiting}"
-    if page.oldest_seconds is not None:
-        waiting += f" ({lab['oldest']}: {page.oldest_seconds:.1f} s)"
-    outputs = E.TABLE(
-        E.TR(*(E.TH(lab[k]) for k in ("language", "kind", "files", "items", "newest")))
-    )
-    for lang, kind, files, items, newest in page.outputs:
-        outputs.append(
-            E.TR(E.TD(lang), E.TD(kind), E.TD(str(files)), E.TD(str(items)), E.TD(newest))
-        )
-    publishes = E.TABLE(
-        E.TR(*(E.TH(lab[k]) for k in ("time", "mode", "written", "failed", "seconds")))
-    )
-    for at, mode, written, failed, seconds in page.publishes:
-        publishes.append(
-            E.TR(
-                E.TD(at), E.TD(mode), E.TD(str(written)), E.TD(str(failed)), E.TD(f"{seconds:.3f}")
-            )
-        )
     body = E.BODY(
         E.H1(page.title),
-        E.P(waiting, E.CLASS("intro")),
+        E.P(page.waiting, E.CLASS("intro")),
         E.H2(lab["chart"]),
-        _chart(page.per_minute, lab["chart"]),
+        _figure(page.chart),
         E.H2(lab["outputs"]),
-        outputs,
+        _table(
+            [lab[k] for k in ("language", "kind", "files", "items", "newest")], page.outputs, {2, 3}
+        ),
         E.H2(lab["latest"]),
-        publishes,
+        _table(
+            [lab[k] for k in ("time", "mode", "written", "failed", "seconds")],
+            page.publishes,
+            {2, 3, 4},
+        ),
         E.P(f"{lab['generated']}: {page.generated}", E.CLASS("intro")),
     )
     html = E.HTML(
         E.HEAD(
             E.META(charset="utf-8"),
+            E.META(name="viewport", content="width=device-width, initial-scale=1"),
             E.TITLE(page.title),
             E.STYLE(STATUS_STYLE),
         ),
@@ -284,30 +235,97 @@ def status_html(page: StatusPage) -> bytes:
     return b"<!DOCTYPE html>\n" + bytes(tostring(html, encoding="utf-8", pretty_print=True))
 
 
-def _chart(counts: Sequence[int], title: str) -> etree._Element:
-    """Publishes per minute as an inline SVG bar chart (no script, no library)."""
-    width, height, bar = 600, 80, 600 / max(len(counts), 1)
-    top = max(max(counts, default=0), 1)
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> etree._Element:
+    """A table that scrolls on its own when wider than a phone, numbers aligned at the end."""
+    table = E.TABLE(E.TR(*(E.TH(h) for h in head)))
+    for row in rows:
+        table.append(
+            E.TR(
+                *(
+                    E.TD(cell, E.CLASS("n")) if i in numeric else E.TD(cell)
+                    for i, cell in enumerate(row)
+                )
+            )
+        )
+    return E.DIV(table, E.CLASS("scroll"))
+
+
+# The chart's drawing, in its own units (it scales to the page's width): the plot and
+# the margins its scale and its minutes are written in.
+WIDTH, HEIGHT = 360, 150
+LEFT, RIGHT, TOP, BOTTOM = 34, 10, 8, 22
+MINUTE_TICKS = (60, 45, 30, 15, 0)
+
+
+def scale(top: int) -> list[int]:
+    """The y axis's ticks: from 0 by a step of 1, 2 or 5 times a power of ten, at most
+    four steps, the last at or above ``top``."""
+    step, k = 1, 0
+    while top > 4 * step:
+        k += 1
+        step = (1, 2, 5)[k % 3] * 10 ** (k // 3)
+    last = -(-max(top, 1) // step) * step
+    return list(range(0, last + 1, step))
+
+
+def _figure(chart: Chart) -> etree._Element:
+    """The chart: its y axis's unit above it, its x axis's below, both as text of the page
+    (its language, its direction); the drawing itself runs left to right in every language,
+    as time does, with its scale and its minutes written in the page's digits."""
+    return E.DIV(
+        E.P(chart.y_label, E.CLASS("axis")),
+        _chart(chart),
+        E.P(chart.x_label, E.CLASS("axis")),
+        E.CLASS("chart"),
+    )
+
+
+def _chart(chart: Chart) -> etree._Element:
+    """Publishes per minute as an inline SVG bar chart with its axes (no script, no library)."""
+    counts = chart.counts
+    ticks = scale(max(counts, default=0))
+    top = ticks[-1]
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    bar = plot_w / max(len(counts), 1)
     svg = etree.Element(
         "svg",
         xmlns="http://www.w3.org/2000/svg",
-        width=str(width),
-        height=str(height),
-        viewBox=f"0 0 {width} {height}",
+        viewBox=f"0 0 {WIDTH} {HEIGHT}",
         role="img",
     )
-    svg.set("aria-label", title)
+    svg.set("aria-label", chart.label)
     svg.set("direction", "ltr")  # time runs left to right in every language
+    svg.set("font-size", "11")
+
+    def y(value: float) -> float:
+        return TOP + plot_h - plot_h * value / top
+
+    def line(x1: float, y1: float, x2: float, y2: float, stroke: str = "#555") -> None:
+        coords = {"x1": x1, "y1": y1, "x2": x2, "y2": y2}
+        etree.SubElement(svg, "line", {k: f"{v:.1f}" for k, v in coords.items()}, stroke=stroke)
+
+    def label(x: float, y: float, anchor: str, axis: str, value: int) -> None:
+        attrs = {"x": f"{x:.1f}", "y": f"{y:.1f}", "text-anchor": anchor, "class": axis}
+        etree.SubElement(svg, "text", attrs).text = cldr.number(chart.lang, value)
+
+    for value in ticks:  # the scale, and a faint line across at each step
+        line(LEFT, y(value), WIDTH - RIGHT, y(value), "#e3e3e3" if value else "#555")
+        label(LEFT - 5, y(value) + 4, "end", "y", value)
+    line(LEFT, TOP, LEFT, y(0))
+    for minutes in MINUTE_TICKS:  # minutes ago, the newest at the right
+        x = LEFT + plot_w * (len(counts) - minutes) / max(len(counts), 1)
+        line(x, y(0), x, y(0) + 4)
+        label(x, y(0) + 16, "middle", "x", minutes)
     for i, n in enumerate(counts):
-        h = 0 if n == 0 else max(2.0, (height - 4) * n / top)
+        h = 0.0 if n == 0 else max(1.5, plot_h * n / top)
         rect = etree.SubElement(
             svg,
             "rect",
-            x=f"{i * bar:.1f}",
-            y=f"{height - h:.1f}",
+            x=f"{LEFT + i * bar + bar * 0.1:.1f}",
+            y=f"{y(0) - h:.1f}",
             width=f"{bar * 0.8:.1f}",
             height=f"{h:.1f}",
             fill="#0b57a4",
         )
-        etree.SubElement(rect, "title").text = str(n)
+        etree.SubElement(rect, "title").text = cldr.number(chart.lang, n)
     return svg

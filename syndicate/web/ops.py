@@ -18,7 +18,8 @@ from pydantic import BaseModel
 
 from syndicate import i18n
 from syndicate.i18n import _
-from syndicate.render import pages
+from syndicate.outputs import Kind
+from syndicate.render import cldr, pages
 from syndicate.store import Store
 
 log = logging.getLogger(__name__)
@@ -207,6 +208,8 @@ STATUS_LABELS = {
     "waiting": _("Changes waiting to be published"),
     "oldest": _("oldest"),
     "chart": _("Publishes per minute, last hour"),
+    "chart_y": _("Publishes per minute"),
+    "chart_x": _("Minutes ago (now: %(now)s)"),
     "outputs": _("Outputs"),
     "latest": _("Latest publishes"),
     "language": _("Language"),
@@ -222,12 +225,25 @@ STATUS_LABELS = {
     "generated": _("Page generated"),
     "full": _("full"),
     "incremental": _("incremental"),
+    "every_language": _("All languages"),
 }
 STATUS_TITLE = _("Publishing status")
+# The status page's name for each kind of output
+KIND_LABELS = {
+    Kind.FEED: _("Feed"),
+    Kind.NEWS: _("News sitemap"),
+    Kind.SITEMAP: _("Sitemap"),
+    Kind.INDEX: _("Sitemap index"),
+    Kind.ROBOTS: _("robots.txt"),
+    Kind.DIRECTORY: _("Feed directory"),
+    Kind.STYLESHEET: _("Feed page stylesheet"),
+    Kind.PING: _("Ping"),
+}
 
 
 def status_page(store: Store, lang: str) -> bytes:
-    """Every output by language and kind, the outbox, the latest publishes: from the store."""
+    """Every output by language and kind, the outbox, the latest publishes: from the store,
+    every number and time as the page's language writes them, every time in UTC."""
     t = {k: i18n.gettext(lang, v) for k, v in STATUS_LABELS.items()}
     now = datetime.now(UTC)
     with store.session() as s:
@@ -238,7 +254,7 @@ def status_page(store: Store, lang: str) -> bytes:
     table: dict[tuple[str, str], list[Any]] = {}
     for key, files, items, newest in rows:
         kind, klang = key.split(":", 2)[:2]
-        cell = table.setdefault((klang or "-", kind), [0, 0, None])
+        cell = table.setdefault((klang, kind), [0, 0, None])
         cell[0] += files
         cell[1] += items or 0
         if newest is not None and (cell[2] is None or newest > cell[2]):
@@ -248,35 +264,43 @@ def status_page(store: Store, lang: str) -> bytes:
         minute = int((now - at).total_seconds() // 60)
         if 0 <= minute < 60:
             per_minute[59 - minute] += 1
-    names = {code: i18n.language_name(code) for code in store.settings.languages}
+    when = cldr.date_style(lang, seconds=True).format
+    waiting = f"{t['waiting']}: {cldr.number(lang, depth)}"
+    if oldest is not None:
+        waiting += f" ({t['oldest']}: {cldr.seconds(lang, (now - oldest).total_seconds())})"
     page = pages.StatusPage(
         lang=lang,
         direction=store.settings.language(lang).direction,
         title=i18n.gettext(lang, STATUS_TITLE),
         labels=t,
-        waiting=depth,
-        oldest_seconds=(now - oldest).total_seconds() if oldest is not None else None,
+        waiting=waiting,
         outputs=[
             (
-                names.get(k[0], k[0]),
-                k[1],
-                v[0],
-                v[1],
-                v[2].strftime("%Y-%m-%d %H:%M:%S") if v[2] else "",
+                i18n.language_name(k[0]) if k[0] else t["every_language"],
+                i18n.gettext(lang, KIND_LABELS[Kind(k[1])]) if k[1] in KIND_LABELS else k[1],
+                cldr.number(lang, v[0]),
+                cldr.number(lang, v[1]),
+                when(v[2].astimezone(UTC)) if v[2] else "",
             )
             for k, v in sorted(table.items())
         ],
         publishes=[
             (
-                p.at.strftime("%Y-%m-%d %H:%M:%S"),
+                when(p.at.astimezone(UTC)),
                 t["full"] if p.full else t["incremental"],
-                p.written,
-                p.failed,
-                p.seconds,
+                cldr.number(lang, p.written),
+                cldr.number(lang, p.failed),
+                cldr.number(lang, p.seconds, "#,##0.000"),
             )
             for p in recent
         ],
-        per_minute=per_minute,
-        generated=now.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        chart=pages.Chart(
+            lang=lang,
+            counts=per_minute,
+            label=t["chart"],
+            y_label=t["chart_y"],
+            x_label=i18n.gettext(lang, STATUS_LABELS["chart_x"], now=when(now)),
+        ),
+        generated=when(now),
     )
     return pages.status_html(page)

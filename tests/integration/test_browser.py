@@ -1,10 +1,17 @@
 """The pages people look at, in a real browser: headless Chromium (Debian's package) driven
-through its ChromeDriver. The app serves a published sample site on a loopback port."""
+through its ChromeDriver. The app serves a published sample site on a loopback port.
 
+Screenshots go to $ARTIFACTS_DIR/browser, else test-artifacts/browser at the repository's
+root (git-ignored), one per page, language and width."""
+
+import os
+import re
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -15,6 +22,7 @@ from PIL import Image
 from sample_site import NOW, objects
 
 from bench.nginx import free_port
+from syndicate.render import cldr
 from syndicate.store import Store
 from syndicate.web import create_app
 
@@ -94,6 +102,37 @@ def browser(base, tmp_path_factory):
     driver.set_page_load_timeout(30)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def artifacts():
+    from conftest import ROOT
+
+    folder = Path(os.environ.get("ARTIFACTS_DIR") or ROOT / "test-artifacts") / "browser"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@contextmanager
+def viewport(browser, width: int, height: int = HEIGHT):
+    """The page's viewport at ``width`` CSS pixels (360: a phone's, with its viewport meta
+    honoured), for the time of the block."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
+    try:
+        yield
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def overflow(browser) -> int:
+    """How many CSS pixels the page is wider than its viewport (0: nothing to scroll
+    sideways)."""
+    return browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
 
 
 def text_center(png: bytes, top: float, bottom: float) -> tuple[float, int]:
@@ -279,3 +318,124 @@ def test_the_api_docs_render_with_no_network_beyond_this_machine(base, browser, 
     assert browser.find_element("css selector", status).text.startswith("401")
     policy = [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
     assert not policy, policy
+
+
+# Each row of a feed page: its title's, date's and summary's boxes and texts
+ROWS = """
+return [...document.querySelectorAll('ol.items > li')].map(li => {
+  const box = e => { if (!e) return null; const r = e.getBoundingClientRect();
+                     return {left: r.left, right: r.right, top: r.top}; };
+  const t = li.querySelector('.title'), d = li.querySelector('.date'),
+        s = li.querySelector('.summary');
+  return {title: box(t), date: box(d), summary: box(s),
+          datetime: d && d.getAttribute('datetime'), date_text: d && d.textContent,
+          summary_text: s && s.textContent};
+});
+"""
+MARKUP = re.compile(r"</?[a-z][a-z0-9]*(\s[^<>]*)?/?>")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize(
+    ("lang", "path"),
+    [
+        ("en", "/en/feeds/all.rss"),
+        ("en", "/en/feeds/all.atom"),
+        ("ar", "/ar/feeds/all.rss"),
+        ("ar", "/ar/feeds/all.atom"),
+    ],
+)
+def test_the_feed_page_is_a_good_page(base, browser, artifacts, lang, path, width):
+    """Summaries are text, never markup; dates are the language's, each with its machine date;
+    title, date and summary line up on every row; nothing is wider than a phone."""
+    with viewport(browser, width):
+        browser.get(base + path)
+        assert browser.execute_script("return document.contentType") == "text/html"
+        rows = browser.execute_script(ROWS)
+        name = path.strip("/").replace("/", "-").replace(".", "-")
+        browser.save_screenshot(str(artifacts / f"feed-page-{name}-{width}.png"))
+        assert overflow(browser) <= 0, f"{path} at {width}px scrolls sideways"
+        text = browser.execute_script("return document.body.innerText")
+    assert len(rows) >= 3
+    assert "<p>" not in text and "</p>" not in text
+    summaries = [r["summary_text"] for r in rows if r["summary_text"]]
+    assert summaries and not [s for s in summaries if MARKUP.search(s)], summaries
+    # the sample's hostile story has no summary: its body's first paragraph, as text
+    if lang == "en":
+        assert "ok" in summaries, summaries
+    style = cldr.date_style(lang)
+    for row in rows:
+        moment = datetime.fromisoformat(row["datetime"])
+        assert moment.utcoffset() is not None, row["datetime"]
+        assert row["date_text"] == style.format(moment), row
+        assert "+0000" not in row["date_text"] and row["date_text"].endswith(style.utc)
+    if lang == "ar":
+        months = set(style.abbreviated) | set(style.wide)
+        assert all(any(m in r["date_text"] for m in months) for r in rows), rows[0]
+        assert not re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b", text)
+    _rows_line_up(rows, rtl=lang == "ar", stacked=width < 768)
+
+
+def _rows_line_up(rows: list[dict], rtl: bool, stacked: bool) -> None:
+    """Every row's title starts at one edge, every date at one edge (the start edge: right in
+    Arabic); stacked, the date starts where the title does, else in a column before it."""
+    edge = "right" if rtl else "left"
+
+    def same(boxes: list[float]) -> bool:
+        return max(boxes) - min(boxes) < 1
+
+    titles = [r["title"][edge] for r in rows]
+    dates = [r["date"][edge] for r in rows]
+    summaries = [r["summary"][edge] for r in rows if r["summary"]]
+    assert same(titles), titles
+    assert same(dates), dates
+    assert same(summaries + titles[:1]), summaries
+    if stacked:
+        assert same(titles + dates)
+        assert all(r["date"]["top"] > r["title"]["top"] for r in rows)
+    elif rtl:
+        assert dates[0] > titles[0] + 100, (dates[0], titles[0])  # the date column on the right
+    else:
+        assert dates[0] + 100 < titles[0], (dates[0], titles[0])
+
+
+def test_the_json_feed_is_not_styled(base, browser):
+    browser.get(base + "/en/feeds/all.json")
+    assert browser.execute_script("return document.contentType") != "text/html"
+
+
+CHART = """
+const svg = document.querySelector('.chart svg'), r = svg.getBoundingClientRect();
+const texts = sel => [...svg.querySelectorAll(sel)].map(t => t.textContent);
+return {width: r.width, height: r.height, right: r.right, y: texts('text.y'), x: texts('text.x'),
+        axes: [...document.querySelectorAll('.chart .axis')].map(p => p.textContent),
+        cells: [...document.querySelectorAll('table')].map(t =>
+            [...t.rows].slice(1).map(row => [...row.cells].map(c => c.textContent)))};
+"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_status_page_chart_has_axes_and_every_time_its_zone(
+    base, browser, artifacts, lang, width
+):
+    with viewport(browser, width):
+        browser.get(f"{base}/status/{lang}")
+        chart = browser.execute_script(CHART)
+        browser.save_screenshot(str(artifacts / f"status-{lang}-{width}.png"))
+        assert overflow(browser) <= 0, f"the status page at {width}px scrolls sideways"
+        assert chart["width"] > 0.8 * min(width - 48, 640) and chart["right"] <= width
+        generated = browser.find_elements("css selector", "p.intro")[-1].text
+    labels = {"en": ("Publishes per minute", "Minutes ago"), "ar": ("عمليات النشر", "الدقائق")}
+    assert chart["axes"][0] == labels[lang][0] + (" في الدقيقة" if lang == "ar" else "")
+    assert chart["axes"][1].startswith(labels[lang][1]) and "UTC" in chart["axes"][1]
+    assert chart["y"][0] == "0" and len(chart["y"]) >= 2  # the scale, from 0
+    assert chart["x"] == ["60", "45", "30", "15", "0"]  # minutes ago
+    outputs, publishes = chart["cells"]
+    times = [row[4] for row in outputs if row[4]] + [row[0] for row in publishes]
+    assert times and all(t.endswith("UTC") for t in times), times
+    assert generated.endswith("UTC")
+    if lang == "ar":
+        months = set(cldr.date_style("ar").wide)
+        assert all(any(m in t for m in months) for t in times), times
+        assert "خلاصة" in [row[1] for row in outputs]  # kinds named in Arabic

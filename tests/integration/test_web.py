@@ -333,7 +333,7 @@ def test_the_status_page_is_localized_and_right_to_left_for_arabic(published):
     assert page.get("dir") == "rtl" and page.get("lang") == "ar"
     assert page.findtext(".//h1") == "حالة النشر"
     cells = [td.text for td in page.iter("td")]
-    assert "العربية" in cells and "feed" in cells  # outputs by language and kind
+    assert "العربية" in cells and "خلاصة" in cells  # outputs by language and kind, in Arabic
     assert page.find(".//svg") is not None  # publishes per minute
     english = html.fromstring(published.get("/status/en").content)
     assert english.get("dir") == "ltr" and english.findtext(".//h1") == "Publishing status"

@@ -95,3 +95,50 @@ def test_feeds_show_as_a_localized_page_in_a_browser(site):
     from feedcheck import parse_ok
 
     parse_ok((out(site) / "ar" / "feeds" / "all.rss").read_bytes())  # readers are unaffected
+
+
+@pytest.mark.parametrize("top", [0, 1, 3, 4, 5, 9, 13, 20, 21, 99, 101, 1234, 10**6])
+def test_the_chart_scale_steps_by_one_two_or_five_to_at_least_its_top(top):
+    from syndicate.render.pages import scale
+
+    ticks = scale(top)
+    step = ticks[1]
+    assert ticks[0] == 0 and ticks[-1] >= max(top, 1) and ticks[-2] < max(top, 1)
+    assert 2 <= len(ticks) <= 5 and ticks == list(range(0, ticks[-1] + 1, step))
+    assert int(str(step)[0]) in (1, 2, 5) and set(str(step)[1:]) <= {"0"}
+
+
+def test_the_status_chart_has_its_axes_scale_and_units_in_the_pages_digits():
+    """A page in ar-EG (CLDR: Arabic-Indic digits): the scale and the minutes in its digits,
+    the axes' units as text of the page around the drawing, the bars to scale."""
+    from syndicate.render import pages
+
+    roles = ("chart", "outputs", "latest", "language", "kind", "files", "items", "newest")
+    roles += ("time", "mode", "written", "failed", "seconds", "generated")
+    labels = {k: k.upper() for k in roles}
+    counts = [0] * 50 + [3, 0, 7, 0, 0, 0, 0, 0, 0, 1]
+    page = pages.StatusPage(
+        lang="ar-EG",
+        direction="rtl",
+        title="T",
+        labels=labels,
+        waiting="W",
+        outputs=[("العربية", "خلاصة", "١٠٥", "٥١", "٢٠ نوفمبر ٢٠٢٦، ١٢:٠٠:٠٠ م UTC")],
+        publishes=[],
+        chart=pages.Chart("ar-EG", counts, "LABEL", "Y AXIS", "X AXIS"),
+        generated="G",
+    )
+    doc = html.fromstring(pages.status_html(page))
+    chart = doc.find_class("chart")[0]
+    assert [p.text for p in chart.findall("p")] == ["Y AXIS", "X AXIS"]
+    svg = chart.find("svg")
+    assert svg.get("aria-label") == "LABEL"
+    assert svg.get("viewbox") == f"0 0 {pages.WIDTH} {pages.HEIGHT}"  # scales to the page
+    assert [t.text for t in svg.find_class("y")] == ["٠", "٢", "٤", "٦", "٨"]
+    assert [t.text for t in svg.find_class("x")] == ["٦٠", "٤٥", "٣٠", "١٥", "٠"]
+    bars = svg.findall("rect")
+    assert len(bars) == 60 and [b.findtext("title") for b in bars][-10:-7] == ["٣", "٠", "٧"]
+    heights = [float(b.get("height")) for b in bars]
+    plot = pages.HEIGHT - pages.TOP - pages.BOTTOM
+    assert heights[52] == pytest.approx(plot * 7 / 8, abs=0.1) and heights[51] == 0
+    assert [td.get("class") for td in doc.iter("td")] == [None, None, "n", "n", None]
