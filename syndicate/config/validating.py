@@ -145,10 +145,11 @@ def _language_contradictions(languages: Mapping[str, Language]) -> Iterator[tupl
 def _taxonomy_contradictions(
     taxonomy: Taxonomy, languages: Mapping[str, Language]
 ) -> Iterator[tuple[str, str]]:
-    """Menus need a label in every language; a section's group must exist."""
+    """Every table labels every language (a coverage topic may have no table: it shows its
+    key, and the publisher warns); a section's group must exist."""
     if not taxonomy.sections:
         yield "taxonomy.sections", "the taxonomy needs at least one section"
-    for kind in ("groups", "sections", "regions"):
+    for kind in ("groups", "sections", "regions", "coverage"):
         for term in getattr(taxonomy, kind).values():
             for lang in languages.keys() - term.labels.keys():
                 yield f"taxonomy.{kind}.{term.key}", f"no label for language '{lang}'"

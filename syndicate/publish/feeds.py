@@ -3,7 +3,9 @@ the feed's language, the URLs of its formats; each format's renderer writes the 
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
+from functools import cache
 
 from syndicate import i18n, plan
 from syndicate.config import Settings
@@ -13,6 +15,8 @@ from syndicate.plan import OutputKey
 from syndicate.publish.job import Job, Rendered
 from syndicate.render.items import BreakingEntry, Category, FeedItem, FeedMeta
 from syndicate.store import feed_guid
+
+log = logging.getLogger(__name__)
 
 # `updated` of a feed with no items: a constant, so an empty feed's bytes depend on
 # nothing but its key, and a plausible one (the W3C validator flags pre-1990 dates).
@@ -82,10 +86,35 @@ def _subject(job: Job, key: OutputKey) -> str:
     if key.scope == Scope.REGION:
         return tax.regions[key.value].label(lang)
     if key.scope == Scope.COVERAGE:
-        return tax.coverage_term(key.value).label(lang)
+        return coverage_label(job.settings, key.value, lang)
     if key.scope in (Scope.TAG, Scope.AUTHOR):
         return job.store.feeds.scope_name(job.session, key)
     return ""
+
+
+def coverage_label(settings: Settings, topic: str, lang: str) -> str:
+    """A coverage topic's name in ``lang``: its taxonomy label. Stories may name a topic
+    the taxonomy has no table for (configuration makes a table label every language); it
+    is shown by its key, and a warning, once per process, names the table to add."""
+    term = settings.taxonomy.coverage_term(topic)
+    if lang not in term.labels:
+        _warn_unlabelled(topic, lang, term.label(lang))
+    return term.label(lang)
+
+
+@cache
+def _warn_unlabelled(topic: str, lang: str, shown: str) -> None:
+    log.warning(
+        "a coverage topic has no label in the taxonomy",
+        extra={
+            "fields": {
+                "topic": topic,
+                "lang": lang,
+                "shown_as": shown,
+                "fix": f"add a [coverage.{topic}] table with a label per language",
+            }
+        },
+    )
 
 
 def breaking_item(settings: Settings, e: BreakingEntry) -> FeedItem:

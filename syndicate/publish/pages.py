@@ -9,7 +9,7 @@ from syndicate import i18n, plan
 from syndicate.i18n import _
 from syndicate.outputs import OUTPUTS, Kind, Listing, Scope
 from syndicate.plan import OutputKey
-from syndicate.publish.feeds import BREAKING_LABEL
+from syndicate.publish.feeds import BREAKING_LABEL, coverage_label
 from syndicate.publish.job import Job, Rendered
 from syndicate.render import cldr, feedpage, pages
 
@@ -100,7 +100,7 @@ def _names(job: Job, lang: str) -> dict[Scope, Callable[[str], str]]:
         Scope.SECTION: lambda v: tax.sections[v].label(lang) if v in tax.sections else v,
         Scope.GROUP: lambda v: tax.groups[v].label(lang) if v in tax.groups else v,
         Scope.REGION: lambda v: tax.regions[v].label(lang) if v in tax.regions else v,
-        Scope.COVERAGE: lambda v: tax.coverage_term(v).label(lang),
+        Scope.COVERAGE: lambda v: coverage_label(job.settings, v, lang),
         Scope.TAG: lambda v: tags.get(v, v),
         Scope.AUTHOR: lambda v: authors.get(v, v),
     }

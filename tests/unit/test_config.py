@@ -145,6 +145,12 @@ def test_taxonomy_problems_are_named(tmp_path):
     (tmp_path / "t.toml").write_text('[sections.politics]\nar = "سياسة"\n')
     with pytest.raises(config.ConfigError, match=r"sections.politics: no label for language 'en'"):
         config.load(tmp_path / "c.toml", env={})
+    # a coverage topic's table labels every language too
+    (tmp_path / "t.toml").write_text(
+        '[sections.politics]\nen = "Politics"\n[coverage.gaza-war]\nar = "الحرب على غزة"\n'
+    )
+    with pytest.raises(config.ConfigError, match=r"coverage.gaza-war: no label for language 'en'"):
+        config.load(tmp_path / "c.toml", env={})
 
 
 def test_missing_file_and_bad_toml(tmp_path):
