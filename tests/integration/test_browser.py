@@ -22,9 +22,11 @@ from PIL import Image
 from sample_site import NOW, objects
 
 from bench.nginx import free_port
+from syndicate import i18n
 from syndicate.render import cldr
 from syndicate.store import Store
 from syndicate.web import create_app
+from syndicate.web.ops import STATUS_LABELS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -426,9 +428,10 @@ def test_the_status_page_chart_has_axes_and_every_time_its_zone(
         assert overflow(browser) <= 0, f"the status page at {width}px scrolls sideways"
         assert chart["width"] > 0.8 * min(width - 48, 640) and chart["right"] <= width
         generated = browser.find_elements("css selector", "p.intro")[-1].text
-    labels = {"en": ("Publishes per minute", "Minutes ago"), "ar": ("عمليات النشر", "الدقائق")}
-    assert chart["axes"][0] == labels[lang][0] + (" في الدقيقة" if lang == "ar" else "")
-    assert chart["axes"][1].startswith(labels[lang][1]) and "UTC" in chart["axes"][1]
+    y_unit = i18n.gettext(lang, STATUS_LABELS["chart_y"])  # "Publishes per minute"
+    x_unit = i18n.gettext(lang, STATUS_LABELS["chart_x"], now="")  # "Minutes ago (now: …)"
+    assert chart["axes"][0] == y_unit and (lang == "en") == (y_unit == STATUS_LABELS["chart_y"])
+    assert chart["axes"][1].startswith(x_unit.split("(")[0]) and "UTC" in chart["axes"][1]
     assert chart["y"][0] == "0" and len(chart["y"]) >= 2  # the scale, from 0
     assert chart["x"] == ["60", "45", "30", "15", "0"]  # minutes ago
     outputs, publishes = chart["cells"]
