@@ -147,11 +147,13 @@ class Outbox:
         return row.at if row else None
 
     def advance_mark(self, session: Session, now: datetime, name: str = "publish") -> None:
-        """Move the clock mark forward to now (never back)."""
+        """Move the clock mark forward to now (never back). On a new store two publishers may
+        settle at once: the row is inserted if missing (the second waits for the first's
+        insert, then finds it), then locked and moved."""
+        insert = self.coordination.insert(PublishMark).values(name=name, at=now)
+        session.execute(insert.on_conflict_do_nothing())
         row = self.coordination.get_locked(session, PublishMark, name)
-        if row is None:
-            session.add(PublishMark(name=name, at=now))
-        elif now > row.at:
+        if now > row.at:
             row.at = now
 
     def wake_times(

@@ -1,12 +1,14 @@
 """Several publishers on PostgreSQL: SKIP LOCKED claims, per-output locks, generations."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from conftest import load, publish, ts
 from factories import story, variant
 from sample_site import NOW
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from syndicate import plan
 from syndicate.model import Outbox, Output
@@ -134,3 +136,46 @@ def test_an_older_render_never_replaces_a_newer_one(pg):
         )
     assert changes == [] and result.written == []
     assert b"Newest" in (publisher.target.root / "en/feeds/all.rss").read_bytes()
+
+
+def test_two_first_publishes_at_once_both_move_the_clock_mark(pg):
+    """A deployment's first publishes (a worker's tick and `syndicate publish --all`, in the
+    deploy guide's order) both find no clock mark: the second waits for the first's to
+    commit, then moves it on, where both inserting it failed the second with a traceback."""
+    a, b = pg.session(), pg.session()
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            pg.outbox.advance_mark(b, ts(NOW) + timedelta(seconds=1))
+            b.commit()
+        except BaseException as e:  # reported by the test's thread, below
+            errors.append(e)
+            b.rollback()
+
+    try:
+        a.begin()
+        pg.outbox.advance_mark(a, ts(NOW))
+        a.flush()
+        b.begin()
+        pid = b.scalar(text("SELECT pg_backend_pid()"))
+        thread = threading.Thread(target=second)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while True:  # until b waits for a's row: then a commits
+            with pg.session() as s:
+                waiting = s.scalar(
+                    text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :p"), {"p": pid}
+                )
+            if waiting == "Lock" or not thread.is_alive():
+                break
+            assert time.monotonic() < deadline, "the second publisher never waited for the first"
+            time.sleep(0.02)
+        a.commit()
+        thread.join(30)
+        assert not errors, errors
+        with pg.session() as s:
+            assert pg.outbox.mark(s) == ts(NOW) + timedelta(seconds=1)
+    finally:
+        a.close()
+        b.close()
