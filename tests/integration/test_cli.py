@@ -118,6 +118,50 @@ def test_a_bad_setting_stops_the_command_naming_it(env):
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["publish"], ["import", "-"], ["keys", "list"], ["db", "upgrade"], ["serve"], ["worker"]],
+)
+def test_an_unknown_environment_variable_stops_every_command(env, command):
+    env["SYNDICATE_FEEDS_ITMES"] = "10"
+    r = run(env, *command, stdin="")
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr == (
+        "syndicate: configuration error: SYNDICATE_FEEDS_ITMES: unknown setting; "
+        "did you mean SYNDICATE_FEEDS_ITEMS?\n"
+    )
+
+
+def test_a_copied_config_names_what_to_fix_and_works_once_fixed(env, tmp_path):
+    """`cp config/default.toml /tmp/x/my.toml` then `syndicate --config /tmp/x/my.toml
+    publish`: its relative taxonomy path is read beside the copy."""
+    here = tmp_path / "x"
+    here.mkdir()
+    copy = here / "my.toml"
+    copy.write_text((ROOT / "config" / "default.toml").read_text())
+    r = run(env, "--config", str(copy), "publish")
+    embedded = ROOT / "config" / "taxonomy.toml"
+    assert r.returncode == 2
+    assert r.stderr == (
+        f"syndicate: configuration error: {copy}: taxonomy: file {here / 'taxonomy.toml'} "
+        "not found (a relative path is read from this file's directory): copy "
+        f'{embedded} there, or write its absolute path: taxonomy = "{embedded}"\n'
+    )
+    copy.write_text(copy.read_text().replace('"taxonomy.toml"', f'"{embedded}"'))
+    r = run(env, "--config", str(copy), "publish", "--now", "2026-11-20T12:00:00Z")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out" / "en" / "feeds" / "all.rss").exists()
+    # and a typo in the copy stops it, naming the file, the table, the key and its neighbour
+    copy.write_text(copy.read_text().replace("items = 50", "itmes = 50", 1))
+    r = run(env, "--config", str(copy), "publish")
+    assert r.returncode == 2
+    assert r.stderr == (
+        f"syndicate: configuration error: {copy}: feeds.itmes: unknown setting "
+        "(did you mean 'items'?)\n"
+    )
+
+
 @pytest.mark.parametrize("command", [["publish"], ["import", "-"], ["keys", "list"]])
 def test_a_database_out_of_reach_is_a_plain_error_worth_retrying(env, command):
     env["SYNDICATE_DATABASE_URL"] = "postgresql+psycopg://ed:s3cret-pw@127.0.0.1:9/news"
