@@ -63,7 +63,7 @@ def test_import_reports_rejects_applies_the_rest_and_exits_non_zero(env, tmp_pat
             ]
         )
     )
-    r = run(env, "import", str(f))
+    r = run(env, "import", "--now", "2026-11-20T12:00:00Z", str(f))
     assert r.returncode == 1
     lines = r.stderr.splitlines()
     assert f"{f}:2: st-2: section: unknown section 'weather'" in lines
@@ -78,11 +78,49 @@ def test_import_reports_rejects_applies_the_rest_and_exits_non_zero(env, tmp_pat
         "0 unchanged; 4 rejected"
     )
     # the valid records were applied: a second import finds them unchanged
-    r = run(env, "import", str(f))
+    r = run(env, "import", "--now", "2026-11-20T12:00:00Z", str(f))
     assert (
         "imported: 0 stories changed, 1 unchanged; 0 breaking items changed, 1 unchanged"
         in r.stderr
     )
+
+
+def test_import_warns_of_unknown_fields_and_counts_what_does_not_show(env, tmp_path):
+    """Issue 17: a misspelt field is told (file, line, id, field, the closest known one) and
+    its record still applied; the summary says what was accepted but does not show now."""
+    f = tmp_path / "in.ndjson"
+    f.write_text(
+        ndjson(
+            [
+                story(
+                    "st-1",
+                    regon=["mena"],
+                    variants={"en": variant("Lost image", imgae={"url": "https://e.net/i.jpg"})},
+                ),
+                story(
+                    "st-2", variants={"en": variant("Later", published_at="2026-11-21T08:00:00Z")}
+                ),
+                breaking("br-1", published_at="2026-11-19T08:00:00Z"),
+                breaking("br-2", published_at="2026-11-20T11:00:00Z", withdrawn=True),
+                breaking(
+                    "br-3", published_at="2026-11-20T11:00:00Z", expires="2026-11-21T00:00:00Z"
+                ),
+            ]
+        )
+    )
+    r = run(env, "import", "--no-nudge", "--now", "2026-11-20T12:00:00Z", str(f))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines() == [
+        f"warning: {f}:1: st-1: regon: unknown field, ignored (did you mean `regions`?)",
+        f"warning: {f}:1: st-1: variants.en.imgae: unknown field, ignored (did you mean `image`?)",
+        f"warning: {f}:5: br-3: expires: unknown field, ignored (did you mean `expires_at`?)",
+        "imported: 2 stories changed, 0 unchanged; 3 breaking items changed, 0 unchanged; "
+        "0 rejected; 1 scheduled, 1 already expired, 1 withdrawn; 3 warnings",
+    ]
+    r = run(env, "publish", "--now", "2026-11-20T12:00:00Z")
+    assert r.returncode == 0, r.stderr
+    feed = (tmp_path / "out" / "en" / "feeds" / "all.rss").read_text()
+    assert "Lost image" in feed and "Later" not in feed  # st-1 applied; st-2 is scheduled
 
 
 def test_import_from_stdin_and_publish(env, tmp_path):
