@@ -49,17 +49,18 @@ def judge(settings: Settings, now: datetime) -> Callable[[Record], State]:
 
 
 def of_story(story: StoryIn, now: datetime) -> Visibility:
-    """The story's state is its most visible variant's; its note says each language's."""
+    """The story's state is its most visible variant's (scheduled: its earliest); its note
+    says each language's."""
     variants = {v.lang: of_variant(v, now) for v in story.variants}
-    state = next(s for s in PRECEDENCE if any(v.state == s for v in variants.values()))
+    ordered = sorted(
+        variants.items(), key=lambda lv: (PRECEDENCE.index(lv[1].state), lv[1].live_at or now)
+    )
     groups: dict[tuple[State, datetime | None], list[str]] = {}
-    for v_state in PRECEDENCE:
-        for lang, v in sorted(variants.items(), key=lambda lv: lv[1].live_at or now):
-            if v.state == v_state:
-                groups.setdefault((v.state, v.live_at), []).append(lang)
-    note = "; ".join(_say(s, langs, at) for (s, at), langs in groups.items())
-    live_at = next(iter(groups))[1] if state == "scheduled" else None  # the earliest
-    return Visibility(state, note, live_at, variants=variants)
+    for lang, v in ordered:
+        groups.setdefault((v.state, v.live_at), []).append(lang)
+    note = "; ".join(_say(state, langs, at) for (state, at), langs in groups.items())
+    first = ordered[0][1]
+    return Visibility(first.state, note, first.live_at, variants=variants)
 
 
 def of_variant(variant: VariantIn, now: datetime) -> Visibility:
