@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 import click
 
 from syndicate import config, logs
-from syndicate.ingest import RFC3339_RE, Line, RecordError
+from syndicate.ingest import RFC3339_RE, Line, RecordError, visibility
 from syndicate.ingest.stream import Apply, Numbered, Outcome, Tally, ingest, read_lines
 from syndicate.plan import OutputKey
 
@@ -117,7 +117,9 @@ def import_(ctx: Context, files: tuple[str, ...], now_text: str | None, no_nudge
 
     Valid records are applied even when others are rejected; each rejected
     record is reported as FILE:LINE: id: field: reason, and the exit status
-    is then 1.
+    is then 1. A field the format does not know is reported as
+    "warning: FILE:LINE: id: field: unknown field, ignored" with the closest
+    known one; its record is still applied.
     """
     store = _open_store(ctx)
     now = _now(now_text)
@@ -139,16 +141,41 @@ def import_(ctx: Context, files: tuple[str, ...], now_text: str | None, no_nudge
                 stream.close()
     if counts.changed >= ANALYZE_AFTER:
         store.analyze()
-    click.echo(
-        f"imported: {counts.stories_changed} stories changed, {counts.stories_unchanged} "
-        f"unchanged; {counts.breaking_changed} breaking items changed, "
-        f"{counts.breaking_unchanged} unchanged; {counts.rejected} rejected",
-        err=True,
-    )
+    click.echo(_summary(counts), err=True)
     if counts.changed_ids and not no_nudge:
         _nudge(store, counts.changed_ids, now)
     if counts.rejected:
         sys.exit(1)
+
+
+# what an import's summary says of the records it applied that do not show now: one, many
+NOT_SHOWN = {
+    "scheduled": ("scheduled", "scheduled"),
+    "expired": ("already expired", "already expired"),
+    "withdrawn": ("withdrawn", "withdrawn"),
+    "retracted": ("retracted", "retracted"),
+    "draft": ("draft", "drafts"),
+}
+
+
+def _summary(counts: Tally) -> str:
+    """``imported: N stories changed, ...; N rejected``, then how many of the records do
+    not show now (``2 scheduled, 1 already expired``) and the warnings, when any."""
+    parts = [
+        f"imported: {counts.stories_changed} stories changed, {counts.stories_unchanged} unchanged",
+        f"{counts.breaking_changed} breaking items changed, {counts.breaking_unchanged} unchanged",
+        f"{counts.rejected} rejected",
+    ]
+    hidden = [
+        f"{n} {one if n == 1 else many}"
+        for state, (one, many) in NOT_SHOWN.items()
+        if (n := counts.states[state])
+    ]
+    if hidden:
+        parts.append(", ".join(hidden))
+    if counts.warnings:
+        parts.append(f"{counts.warnings} warning{'' if counts.warnings == 1 else 's'}")
+    return "; ".join(parts)
 
 
 def _nudge(store: Any, story_ids: set[str], now: datetime | None = None) -> None:
@@ -240,8 +267,15 @@ def _import_file(store: Any, stream: BinaryIO, name: str, size: int | None, now:
         for text in err.lines(f"{name}:{number}"):
             click.echo(text, err=True)
 
+    def warn(line: Line) -> None:
+        for field, reason in line.warnings:
+            click.echo(
+                f"warning: {name}:{line.number}: {line.record_id}: {field}: {reason}", err=True
+            )
+
+    judge = visibility.judge(store.settings, now)
     with _progress([], size, f"importing {name}") as bar, _applying(store, now) as apply:
-        return ingest(_advancing(lines, bar, counted), apply, report)
+        return ingest(_advancing(lines, bar, counted), apply, report, warn=warn, judge=judge)
 
 
 def _advancing(lines: Iterable[Line], bar: Any, counted: _Counted) -> Iterator[Line]:

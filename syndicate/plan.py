@@ -445,6 +445,14 @@ def breaking_dirties(before: BreakingState | None, after: BreakingState | None) 
     return union(keys_for_breaking(state.lang) for state in (before, after) if state is not None)
 
 
+def breaking_end(
+    settings: Settings, published_at: datetime, expires_at: datetime | None
+) -> datetime:
+    """When a breaking item leaves the ticker: its own expiry, else the configured lifetime
+    after its publication. It shows from its publication until then."""
+    return expires_at if expires_at is not None else published_at + settings.breaking.lifetime
+
+
 def breaking_due(
     settings: Settings, item: BreakingState, since: datetime, now: datetime
 ) -> set[OutputKey]:
@@ -452,9 +460,7 @@ def breaking_due(
     its ticker, when the item's publication time or its end (its own expiry, or the
     configured lifetime after publication) passes."""
     lo, hi = min(since, now), max(since, now)
-    ends = item.expires_at
-    if ends is None:
-        ends = item.published_at + settings.breaking.lifetime
+    ends = breaking_end(settings, item.published_at, item.expires_at)
     if item.lang in settings.languages and (lo < item.published_at <= hi or lo < ends <= hi):
         return keys_for_breaking(item.lang)
     return set()

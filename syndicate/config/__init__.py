@@ -13,7 +13,8 @@ docs/reference/settings.md (``python -m syndicate.config --reference``) come fro
 the same place. What no single value shows (two languages in one directory, a
 section in an unknown group) is checked after, on the built settings. Every problem
 raises :class:`ConfigError`, one line naming the file and the setting; an unknown
-setting is a problem too, so a typo cannot pass unnoticed.
+setting is a problem too, in the file or as a ``SYNDICATE_`` environment variable, so a
+typo cannot pass unnoticed.
 
 The parts, by what each knows: ``checks`` (single-value checks and the markers a
 field's type carries), ``settings`` (the dataclasses), ``tables`` (the file's tables
@@ -38,10 +39,11 @@ from syndicate.config.settings import (
     Term,
     WorkerSettings,
 )
-from syndicate.config.tables import ENV_OVERRIDES
+from syndicate.config.tables import ENV_OTHERS, ENV_OVERRIDES
 
 __all__ = [
     "DEFAULT_CONFIG",
+    "ENV_OTHERS",
     "ENV_OVERRIDES",
     "REFERENCE",
     "BreakingSettings",

@@ -2,9 +2,11 @@
 
 The file is found from ``--config PATH``, else ``$SYNDICATE_CONFIG``, else
 ``config/default.toml`` (the embedded default). Environment variables override
-single settings (each field's Doc names its variable). ``taxonomy`` resolves
-against the directory of the config file. Every problem raises :class:`ConfigError`,
-one line naming the file (or variable) and the setting.
+single settings (each field's Doc names its variable); a ``SYNDICATE_`` variable that
+is neither one of those nor one of the few that are not settings (``tables.ENV_OTHERS``)
+is an error, as an unknown key in the file is. ``taxonomy`` resolves against the
+directory of the config file. Every problem raises :class:`ConfigError`, one line naming the
+file (or variable) and the setting.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from syndicate.config.reference import REFERENCE
 from syndicate.config.settings import Settings
-from syndicate.config.tables import ENV_OVERRIDES
-from syndicate.config.validating import Problem, build, contradictions
+from syndicate.config.tables import ENV_OTHERS, ENV_OVERRIDES
+from syndicate.config.validating import Problem, build, closest, contradictions
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "default.toml"
 TAXONOMY_TABLES = ("groups", "sections", "regions", "coverage")
+ENV_PREFIX = "SYNDICATE_"
 
 
 class ConfigError(Exception):
@@ -32,6 +36,7 @@ def load(
     path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
 ) -> Settings:
     env = os.environ if env is None else env
+    _check_environment(env)
     chosen = Path(path or env.get("SYNDICATE_CONFIG") or DEFAULT_CONFIG)
     raw = _read_toml(chosen, f"{chosen}: config file not found")
     if "source" in raw:
@@ -53,11 +58,31 @@ def load(
     return settings
 
 
+def _check_environment(env: Mapping[str, str]) -> None:
+    """Every ``SYNDICATE_`` variable is one something reads: a misspelt override would
+    otherwise leave its setting at the file's value without a word."""
+    known = ENV_OVERRIDES.keys() | ENV_OTHERS.keys()
+    for var in sorted(v for v in env if v.startswith(ENV_PREFIX) and v not in known):
+        near = closest(var.removeprefix(ENV_PREFIX), [k.removeprefix(ENV_PREFIX) for k in known])
+        hint = (
+            f"did you mean {ENV_PREFIX}{near}?"
+            if near
+            else f"every {ENV_PREFIX} variable is in {REFERENCE}"
+        )
+        raise ConfigError(f"{var}: unknown setting; {hint}")
+
+
 def _read_toml(path: Path, missing: str) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(missing) from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a settings file") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
 
@@ -81,7 +106,26 @@ def _taxonomy_tables(raw: dict[str, Any], chosen: Path) -> tuple[dict[str, Any],
     if not isinstance(name, str):
         raise ConfigError(f"{chosen}: taxonomy: must be a file name, got {name!r}")
     path = chosen.parent / name
-    return _read_toml(path, f"{chosen}: taxonomy: file {path} not found"), str(path)
+    return _read_toml(path, _taxonomy_missing(chosen, name, path)), str(path)
+
+
+def _taxonomy_missing(chosen: Path, name: str, path: Path) -> str:
+    """What to fix when the taxonomy file is not where the settings say: a relative path is
+    read from the settings file's directory, so a copied settings file needs the taxonomy
+    beside it, or the taxonomy's absolute path."""
+    looked = f"{chosen}: taxonomy: file {path.absolute()} not found"
+    if Path(name).is_absolute():
+        return looked
+    embedded = DEFAULT_CONFIG.parent / name
+    if embedded.is_file() and embedded.resolve() != path.resolve():
+        return (
+            f"{looked} (a relative path is read from this file's directory): copy {embedded} "
+            f'there, or write its absolute path: taxonomy = "{embedded}"'
+        )
+    return (
+        f"{looked} (a relative path is read from this file's directory): put the file "
+        "there, or write its absolute path"
+    )
 
 
 @dataclass(frozen=True)

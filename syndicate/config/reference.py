@@ -10,7 +10,7 @@ from typing import Any, get_args
 
 from syndicate.config.checks import UNITS, kind_of
 from syndicate.config.settings import Settings
-from syndicate.config.tables import documented, tables
+from syndicate.config.tables import ENV_OTHERS, documented, tables
 
 REFERENCE = "docs/reference/settings.md"
 
@@ -24,9 +24,11 @@ def reference() -> str:
         "syndicate reads one TOML file: `--config PATH`, else `$SYNDICATE_CONFIG`, else "
         "`config/default.toml`. The environment variables below override their settings. "
         "Relative paths resolve against the working directory, except `taxonomy`, which "
-        "resolves against the config file's directory. A duration is a number of seconds "
+        "resolves against the config file's directory (a copy of `config/default.toml` kept "
+        "elsewhere needs `taxonomy.toml` beside it, or the taxonomy's absolute path). A duration is a number of seconds "
         '(`90`) or a string such as `"250ms"`, `"90s"`, `"30m"`, `"6h"` or `"2d"`. '
-        "An unknown setting stops every command with a message naming it.\n",
+        "An unknown setting, in the file or as a `SYNDICATE_` environment variable, stops "
+        "every command with a message naming it and the closest known one.\n",
     ]
     for heading, prefix, table in tables():
         out.append(f"## {heading}\n")
@@ -39,6 +41,15 @@ def reference() -> str:
             cells = [f"`{prefix}{name}`", kind_of(hint), shown, f"`{doc.env}`" if doc.env else ""]
             out.append("| " + " | ".join([*cells, doc.meaning]).replace("\n", " ") + " |")
         out.append("")
+    out.append("## Other environment variables\n")
+    out.append(
+        "These `SYNDICATE_` variables are not settings; with those above, they are every "
+        "`SYNDICATE_` variable syndicate and its tests read, and any other one is an error.\n"
+    )
+    out.append("| Environment variable | Meaning |")
+    out.append("|---|---|")
+    out.extend(f"| `{var}` | {meaning} |" for var, meaning in ENV_OTHERS.items())
+    out.append("")
     return "\n".join(out)
 
 

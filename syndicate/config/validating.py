@@ -14,7 +14,7 @@ the errors needed rewording anyway; a reader of these few types is about 70 line
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import MISSING, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
@@ -39,8 +39,8 @@ def build(cls: Any, table: Mapping[str, Any], where: str) -> Any:
     names = [f.name for f in fields(cls) if f.init]
     for key in table:
         if key not in names:
-            near = difflib.get_close_matches(key, names, n=1)
-            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            near = closest(key, names)
+            hint = f" (did you mean {near!r}?)" if near else ""
             raise Problem(_join(where, key), "unknown setting" + hint)
     values = {}
     for f in fields(cls):
@@ -49,6 +49,12 @@ def build(cls: Any, table: Mapping[str, Any], where: str) -> Any:
         elif f.default is MISSING and f.default_factory is MISSING:
             raise Problem(_join(where, f.name), "required setting is missing")
     return cls(**values)
+
+
+def closest(word: str, known: Iterable[str]) -> str | None:
+    """The known name ``word`` most likely misspells, if any is close enough."""
+    near = difflib.get_close_matches(word, list(known), n=1)
+    return near[0] if near else None
 
 
 def _convert(hint: Any, value: Any, where: str) -> Any:

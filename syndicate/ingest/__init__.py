@@ -1,8 +1,10 @@
 """Ingest: documents in, clean domain values out, never a store.
 
-format.py reads FORMAT.md objects (every error names the record and the field);
+format.py reads FORMAT.md objects (every error names the record and the field, and
+every field the format does not know is a warning naming the closest known one);
 stream.py applies a stream of them through a caller's apply step, for
-`syndicate import` and `POST /api/import` alike.
+`syndicate import` and `POST /api/import` alike; visibility.py says whether a record
+accepted shows now (live, scheduled, expired...), for their answers.
 """
 
 from syndicate.ingest.format import (
@@ -10,6 +12,7 @@ from syndicate.ingest.format import (
     BreakingIn,
     ImageIn,
     Line,
+    Notes,
     Record,
     RecordError,
     StoryIn,
@@ -26,6 +29,7 @@ __all__ = [
     "BreakingIn",
     "ImageIn",
     "Line",
+    "Notes",
     "Record",
     "RecordError",
     "StoryIn",

@@ -7,10 +7,11 @@ keys, configured languages.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -90,6 +91,16 @@ class BreakingIn:
 
 
 Record = StoryIn | BreakingIn
+Notes = list[tuple[str, str]]  # (field path, what is wrong with it or of it), in order
+
+# The fields of each FORMAT.md object whose fields are fixed: the domain values' own,
+# but for a variant's language (its key in `variants`) and with each record's `type`.
+# Any other field is told as a warning, with the closest of these, and not read.
+STORY_FIELDS = ("type", *(f.name for f in fields(StoryIn)))
+VARIANT_FIELDS = tuple(f.name for f in fields(VariantIn) if f.name != "lang")
+IMAGE_FIELDS = tuple(f.name for f in fields(ImageIn))
+VIDEO_FIELDS = tuple(f.name for f in fields(VideoIn))
+BREAKING_FIELDS = ("type", *(f.name for f in fields(BreakingIn)))
 
 
 @dataclass
@@ -109,11 +120,19 @@ class RecordError(Exception):
 
 @dataclass(frozen=True)
 class Line:
-    """One input line: its number and either a record or what was wrong with it."""
+    """One input line: its number and either a record or what was wrong with it; and the
+    fields it has that the format does not, each with what it may have meant."""
 
     number: int
     record: Record | None
     error: RecordError | None
+    warnings: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def record_id(self) -> str:
+        if self.record is not None:
+            return self.record.id
+        return self.error.record_id if self.error is not None else "-"
 
 
 def read_ndjson(stream: TextIO | Iterable[str], settings: Settings) -> Iterator[Line]:
@@ -155,19 +174,26 @@ def parse_line(number: int, raw: str, settings: Settings) -> Line | None:
         obj = load_json(raw)
     except ValueError as e:
         return Line(number, None, RecordError("-", [("json", str(e))]))
+    warnings: Notes = []
     try:
-        return Line(number, parse_object(obj, settings), None)
+        return Line(number, parse_object(obj, settings, warnings), None, tuple(warnings))
     except RecordError as e:
-        return Line(number, None, e)
+        return Line(number, None, e, tuple(warnings))
 
 
-def parse_object(obj: Any, settings: Settings) -> Record:
-    """Validate one FORMAT.md object. Raises RecordError listing every problem."""
+def parse_object(obj: Any, settings: Settings, warnings: Notes | None = None) -> Record:
+    """Validate one FORMAT.md object. Raises RecordError listing every problem.
+
+    Each field the format does not know, where its fields are fixed (a story, a variant,
+    an image, a video, a breaking item), is added to ``warnings`` as (its path, "unknown
+    field, ignored" and the closest known field): FORMAT.md allows extra fields, so the
+    record is still applied, but a misspelt field would otherwise be lost without a word.
+    """
     if not isinstance(obj, Mapping):
         raise RecordError("-", [("-", "each line must be a JSON object")])
     raw_id = obj.get("id")
     record_id = raw_id if isinstance(raw_id, str) and raw_id else "-"
-    v = _Validator()
+    v = _Validator([] if warnings is None else warnings)
     kind = obj.get("type", "story")
     if kind == "story":
         story = _story(v, obj, settings)
@@ -183,13 +209,23 @@ def parse_object(obj: Any, settings: Settings) -> Record:
 
 
 class _Validator:
-    """Collects problems so one pass reports all of a record's errors."""
+    """Collects problems so one pass reports all of a record's errors, and warnings."""
 
-    def __init__(self) -> None:
-        self.problems: list[tuple[str, str]] = []
+    def __init__(self, warnings: Notes) -> None:
+        self.problems: Notes = []
+        self.warnings = warnings
 
     def fail(self, path: str, reason: str) -> None:
         self.problems.append((path, reason))
+
+    def known(self, obj: Mapping[str, Any], names: tuple[str, ...], path: str = "") -> None:
+        """Warn of each field of ``obj`` not in ``names``, naming the closest of them."""
+        for key in obj:
+            if key not in names:
+                near = difflib.get_close_matches(key, names, n=1)
+                hint = f" (did you mean `{near[0]}`?)" if near else ""
+                where = f"{path}.{key}" if path else key
+                self.warnings.append((where, "unknown field, ignored" + hint))
 
     def raise_if_any(self, record_id: str) -> None:
         if self.problems:
@@ -323,6 +359,7 @@ class _Validator:
 
 
 def _story(v: _Validator, obj: Mapping[str, Any], settings: Settings) -> StoryIn | None:
+    v.known(obj, STORY_FIELDS)
     story_id = v.id(obj, "id")
     tax = settings.taxonomy
     section = obj.get("section")
@@ -389,6 +426,7 @@ def _variant(
     v: _Validator, obj: Mapping[str, Any], lang: str, path: str, settings: Settings, section: Any
 ) -> VariantIn | None:
     before = len(v.problems)
+    v.known(obj, VARIANT_FIELDS, path)
     title = v.string(obj, "title", f"{path}.title", required=True)
     slug = _slug(v, obj, path)
     status = obj.get("status", "published")
@@ -459,6 +497,7 @@ def _image(v: _Validator, obj: Mapping[str, Any], p: str) -> ImageIn | None:
     raw = v.table(obj, "image", p)
     if raw is None:
         return None
+    v.known(raw, IMAGE_FIELDS, p)
     image_url = v.url(raw, "url", f"{p}.url", required=True)
     return ImageIn(
         url=image_url or "",
@@ -474,6 +513,7 @@ def _video(v: _Validator, obj: Mapping[str, Any], p: str) -> VideoIn | None:
     raw = v.table(obj, "video", p)
     if raw is None:
         return None
+    v.known(raw, VIDEO_FIELDS, p)
     video_url = v.url(raw, "url", f"{p}.url", required=True)
     return VideoIn(
         url=video_url or "",
@@ -484,6 +524,7 @@ def _video(v: _Validator, obj: Mapping[str, Any], p: str) -> VideoIn | None:
 
 
 def _breaking(v: _Validator, obj: Mapping[str, Any], settings: Settings) -> BreakingIn | None:
+    v.known(obj, BREAKING_FIELDS)
     item_id = v.id(obj, "id")
     lang: str | None = None
     raw_lang = obj.get("lang")

@@ -4,13 +4,15 @@ One function serves `syndicate import` and `POST /api/import`, so both accept,
 count and report exactly alike. What applies a batch (a store, a transaction,
 what to do when the database refuses a record) and where a rejection is told
 (stderr, a JSON answer) are the caller's: this layer reads and validates, and
-imports no store.
+imports no store. So are where a line's warnings are told (fields the format does not
+know, found by ingest.format) and how a record's state is judged (live, scheduled...:
+ingest.visibility), which the tally counts.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -27,9 +29,13 @@ Numbered = tuple[int, Record]  # a record and the number of its line
 Outcome = bool | RecordError  # changed, unchanged, or refused by the store (and why)
 Apply = Callable[[list[Numbered]], list[Outcome]]  # an outcome per record, in order
 Report = Callable[[int, RecordError], None]  # a rejected line: its number, what was wrong
+Warn = Callable[[Line], None]  # a line with warnings (Line.warnings), rejected or not
+Judge = Callable[[Record], str]  # an applied record's state: live, scheduled...
 # a line parsed in a helper process, as plain tuples (a dataclass exception does not
-# survive pickling): its number, its record, or its error's id and problems
-Parsed = tuple[int, Record | None, tuple[str, list[tuple[str, str]]] | None]
+# survive pickling): its number, its record, or its error's id and problems; its warnings
+Parsed = tuple[
+    int, Record | None, tuple[str, list[tuple[str, str]]] | None, tuple[tuple[str, str], ...]
+]
 
 
 @dataclass
@@ -42,6 +48,8 @@ class Tally:
     breaking_changed: int = 0
     breaking_unchanged: int = 0
     rejected: int = 0
+    warnings: int = 0  # fields the format does not know, told and ignored
+    states: Counter[str] = field(default_factory=Counter)  # applied records by state
 
     @property
     def changed(self) -> int:
@@ -71,14 +79,26 @@ class Tally:
         self.breaking_changed += other.breaking_changed
         self.breaking_unchanged += other.breaking_unchanged
         self.rejected += other.rejected
+        self.warnings += other.warnings
+        self.states.update(other.states)
 
 
-def ingest(lines: Iterable[Line], apply: Apply, report: Report, *, batch: int = BATCH) -> Tally:
+def ingest(
+    lines: Iterable[Line],
+    apply: Apply,
+    report: Report,
+    *,
+    batch: int = BATCH,
+    warn: Warn | None = None,
+    judge: Judge | None = None,
+) -> Tally:
     """Apply every record of `lines` in order, `batch` records to a call of `apply`.
 
     Valid records are applied even when others are rejected: a line that is not
     a record is reported at once, a record the apply step refused when its batch
     has been applied; each counts as one rejection however many problems it has.
+    A line's warnings are told to `warn` as it is read (before its problems, if
+    any); each record applied is counted by its state, as `judge` says.
     """
     tally = Tally()
 
@@ -92,9 +112,15 @@ def ingest(lines: Iterable[Line], apply: Apply, report: Report, *, batch: int = 
                 reject(number, outcome)
             else:
                 tally.count(record, outcome)
+                if judge is not None:
+                    tally.states[judge(record)] += 1
 
     pending: list[Numbered] = []
     for line in lines:
+        if line.warnings:
+            tally.warnings += len(line.warnings)
+            if warn is not None:
+                warn(line)
         if line.error is not None:
             reject(line.number, line.error)
             continue
@@ -186,10 +212,11 @@ def parse_chunk(chunk: list[tuple[int, str]]) -> list[Parsed]:
         line = parse_line(number, raw, _parse_settings)
         if line is not None:
             err = line.error
-            out.append((number, line.record, (err.record_id, err.problems) if err else None))
+            told = (err.record_id, err.problems) if err else None
+            out.append((number, line.record, told, line.warnings))
     return out
 
 
 def from_parsed(parsed: Parsed) -> Line:
-    number, record, err = parsed
-    return Line(number, record, RecordError(err[0], err[1]) if err else None)
+    number, record, err, warnings = parsed
+    return Line(number, record, RecordError(err[0], err[1]) if err else None, warnings)

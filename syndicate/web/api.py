@@ -18,21 +18,24 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from syndicate.config import HttpSettings
 from syndicate.guard import TokenBuckets, retry_after
 from syndicate.ingest import (
     Line,
+    Notes,
     Record,
     RecordError,
     StoryIn,
     load_json,
     parse_object,
     read_ndjson,
+    visibility,
 )
 from syndicate.ingest.stream import Numbered, Outcome, ingest
+from syndicate.ingest.visibility import State, Visibility
 from syndicate.store import ApiKey, Store
 
 log = logging.getLogger(__name__)
@@ -40,22 +43,60 @@ log = logging.getLogger(__name__)
 Nudge = Callable[[Store, set[str]], None]  # tells the workers which stories changed
 
 
-class Applied(BaseModel):
-    id: str
-    changed: bool
-
-
 class Problem(BaseModel):
+    """A field of a record: what is wrong with it (a rejection), or that the format does not
+    know it (a warning: the record is applied without it)."""
+
     line: int | None = None
     id: str
     field: str
     reason: str
 
 
+class VariantShown(BaseModel):
+    state: State = Field(description="live, scheduled, draft or retracted")
+    live_at: datetime | None = Field(None, description="when a scheduled variant goes live")
+
+
+class Applied(BaseModel):
+    """What a write did, and whether what it wrote shows now."""
+
+    id: str
+    changed: bool = Field(description="false when the object equals what is stored")
+    state: State = Field(
+        description="whether it shows now: live, scheduled (see live_at), expired (a "
+        "breaking item past its end), withdrawn, retracted, or draft; a story's is its most "
+        "visible variant's (see variants)"
+    )
+    live_at: datetime | None = Field(
+        None, description="scheduled: when it goes live (a story's earliest variant)"
+    )
+    expires_at: datetime | None = Field(
+        None,
+        description="a breaking item: when it leaves the ticker (its expires_at, else "
+        "published_at plus breaking.lifetime)",
+    )
+    variants: dict[str, VariantShown] | None = Field(
+        None, description="a story: the state of each variant it carried, by language"
+    )
+    note: str = Field(description="the same in a sentence, for a person")
+    warnings: list[Problem] = Field(
+        default_factory=list, description="fields the format does not know, ignored"
+    )
+
+
 class BulkResult(BaseModel):
     applied: int
     unchanged: int
     rejected: list[Problem]
+    warnings: list[Problem] = Field(
+        default_factory=list, description="fields the format does not know, ignored"
+    )
+    states: dict[str, int] = Field(
+        default_factory=dict,
+        description="the records applied or unchanged, by whether they show now (live, "
+        "scheduled, expired, withdrawn, retracted, draft)",
+    )
 
 
 API_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -85,28 +126,38 @@ class IngestApi:
         if self.nudge is not None:
             self.nudge(self.store, story_ids)
 
-    def apply(self, record: Record) -> bool:
+    def apply(self, record: Record, warnings: Notes) -> Applied:
         now = datetime.now(UTC)
         with self.store.writing() as s:
             changed = self.store.writes.apply(s, record, now)
         if changed:
             self.tell({record.id})
-        return changed
+        shown = visibility.of_record(record, self.store.settings, now)
+        told = [Problem(id=record.id, field=f, reason=r) for f, r in warnings]
+        return answer(record.id, changed, shown, told)
 
     def import_lines(self, lines: list[str], key: ApiKey) -> BulkResult:
         """The batch through the ingest stream in one transaction, a savepoint per record;
         a record in a language the key is not for is rejected as its field `lang`."""
         rejected: list[Problem] = []
+        warnings: list[Problem] = []
 
         def report(number: int, err: RecordError) -> None:
             rejected.extend(
                 Problem(line=number, id=err.record_id, field=f, reason=r) for f, r in err.problems
             )
 
+        def warn(line: Line) -> None:
+            warnings.extend(
+                Problem(line=line.number, id=line.record_id, field=f, reason=r)
+                for f, r in line.warnings
+            )
+
         def in_scope(line: Line) -> Line:
             if line.record is None or (refusal := out_of_scope(key, line.record)) is None:
                 return line
-            return Line(line.number, None, RecordError(line.record.id, [("lang", refusal)]))
+            error = RecordError(line.record.id, [("lang", refusal)])
+            return Line(line.number, None, error, line.warnings)
 
         now = datetime.now(UTC)
         with self.store.writing() as s:
@@ -118,10 +169,42 @@ class IngestApi:
                         outcomes.append(self.store.writes.apply(s, record, now))
                 return outcomes
 
-            tally = ingest(map(in_scope, read_ndjson(lines, self.store.settings)), apply, report)
+            tally = ingest(
+                map(in_scope, read_ndjson(lines, self.store.settings)),
+                apply,
+                report,
+                warn=warn,
+                judge=visibility.judge(self.store.settings, now),
+            )
         if tally.changed_ids:
             self.tell(tally.changed_ids)
-        return BulkResult(applied=tally.changed, unchanged=tally.unchanged, rejected=rejected)
+        return BulkResult(
+            applied=tally.changed,
+            unchanged=tally.unchanged,
+            rejected=rejected,
+            warnings=warnings,
+            states=dict(tally.states),
+        )
+
+
+def answer(record_id: str, changed: bool, shown: Visibility, warnings: list[Problem]) -> Applied:
+    """A write's answer: what changed, whether it shows now, what was not read."""
+    variants = None
+    if shown.variants:
+        variants = {
+            lang: VariantShown(state=v.state, live_at=v.live_at)
+            for lang, v in shown.variants.items()
+        }
+    return Applied(
+        id=record_id,
+        changed=changed,
+        state=shown.state,
+        live_at=shown.live_at,
+        expires_at=shown.expires_at,
+        variants=variants,
+        note=shown.note,
+        warnings=warnings,
+    )
 
 
 def mount(app: FastAPI, store: Store, nudge: Nudge | None, clock: Callable[[], float]) -> None:
@@ -234,8 +317,11 @@ def _unprocessable(field: list[str], msg: str, kind: str = "format") -> HTTPExce
     return HTTPException(422, [{"loc": ["body", *field], "msg": msg, "type": kind}])
 
 
-async def read_record(request: Request, kind: str, record_id: str) -> Record:
-    """The body as one FORMAT.md object of `kind`; `type` and `id` default to the path's."""
+async def read_record(request: Request, kind: str, record_id: str, warnings: Notes) -> Record:
+    """The body as one FORMAT.md object of `kind`; `type` and `id` default to the path's.
+    The fields the format does not know are added to `warnings` (and, when the object is
+    refused, listed in the 422 with the type `unknown_field`, as a misspelt field is often
+    why a required one is missing)."""
     api = _api(request)
     body = await read_body(request, api.http.max_body)
     try:
@@ -246,11 +332,12 @@ async def read_record(request: Request, kind: str, record_id: str) -> Record:
         obj.setdefault("type", kind)
         obj.setdefault("id", record_id)
     try:
-        record = parse_object(obj, api.store.settings)
+        record = parse_object(obj, api.store.settings, warnings)
     except RecordError as e:
+        told = [(f, r, "format") for f, r in e.problems]
+        told += [(f, r, "unknown_field") for f, r in warnings]
         raise HTTPException(
-            422,
-            [{"loc": ["body", *f.split(".")], "msg": r, "type": "format"} for f, r in e.problems],
+            422, [{"loc": ["body", *f.split(".")], "msg": r, "type": t} for f, r, t in told]
         ) from None
     if ("story" if isinstance(record, StoryIn) else "breaking") != kind:
         raise _unprocessable(["type"], f"must be '{kind}'")
@@ -260,11 +347,12 @@ async def read_record(request: Request, kind: str, record_id: str) -> Record:
 
 
 async def _put(request: Request, key: ApiKey, kind: str, record_id: str) -> Applied:
-    record = await read_record(request, kind, record_id)
+    warnings: Notes = []
+    record = await read_record(request, kind, record_id, warnings)
     refusal = out_of_scope(key, record)
     if refusal:
         raise HTTPException(403, refusal)
-    return Applied(id=record_id, changed=await run_in_threadpool(_api(request).apply, record))
+    return await run_in_threadpool(_api(request).apply, record, warnings)
 
 
 def _put_route(kind: str) -> dict[str, Any]:
@@ -311,7 +399,7 @@ def delete_story(story_id: str, request: Request, key: Key) -> Applied:
         raise HTTPException(404, f"no story {story_id!r}")
     if changed:
         api.tell({story_id})
-    return Applied(id=story_id, changed=changed)
+    return answer(story_id, changed, visibility.retracted_story(), [])
 
 
 @router.put("/api/breaking/{item_id}", **_put_route("breaking"))
@@ -334,7 +422,7 @@ def delete_breaking(item_id: str, request: Request, key: Key) -> Applied:
         changed = bool(api.store.writes.withdraw_breaking(s, item_id, now))
     if changed:
         api.tell(set())
-    return Applied(id=item_id, changed=changed)
+    return answer(item_id, changed, visibility.withdrawn_item(), [])
 
 
 @router.post(

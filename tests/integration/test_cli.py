@@ -63,7 +63,7 @@ def test_import_reports_rejects_applies_the_rest_and_exits_non_zero(env, tmp_pat
             ]
         )
     )
-    r = run(env, "import", str(f))
+    r = run(env, "import", "--now", "2026-11-20T12:00:00Z", str(f))
     assert r.returncode == 1
     lines = r.stderr.splitlines()
     assert f"{f}:2: st-2: section: unknown section 'weather'" in lines
@@ -78,11 +78,49 @@ def test_import_reports_rejects_applies_the_rest_and_exits_non_zero(env, tmp_pat
         "0 unchanged; 4 rejected"
     )
     # the valid records were applied: a second import finds them unchanged
-    r = run(env, "import", str(f))
+    r = run(env, "import", "--now", "2026-11-20T12:00:00Z", str(f))
     assert (
         "imported: 0 stories changed, 1 unchanged; 0 breaking items changed, 1 unchanged"
         in r.stderr
     )
+
+
+def test_import_warns_of_unknown_fields_and_counts_what_does_not_show(env, tmp_path):
+    """Issue 17: a misspelt field is told (file, line, id, field, the closest known one) and
+    its record still applied; the summary says what was accepted but does not show now."""
+    f = tmp_path / "in.ndjson"
+    f.write_text(
+        ndjson(
+            [
+                story(
+                    "st-1",
+                    regon=["mena"],
+                    variants={"en": variant("Lost image", imgae={"url": "https://e.net/i.jpg"})},
+                ),
+                story(
+                    "st-2", variants={"en": variant("Later", published_at="2026-11-21T08:00:00Z")}
+                ),
+                breaking("br-1", published_at="2026-11-19T08:00:00Z"),
+                breaking("br-2", published_at="2026-11-20T11:00:00Z", withdrawn=True),
+                breaking(
+                    "br-3", published_at="2026-11-20T11:00:00Z", expires="2026-11-21T00:00:00Z"
+                ),
+            ]
+        )
+    )
+    r = run(env, "import", "--no-nudge", "--now", "2026-11-20T12:00:00Z", str(f))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines() == [
+        f"warning: {f}:1: st-1: regon: unknown field, ignored (did you mean `regions`?)",
+        f"warning: {f}:1: st-1: variants.en.imgae: unknown field, ignored (did you mean `image`?)",
+        f"warning: {f}:5: br-3: expires: unknown field, ignored (did you mean `expires_at`?)",
+        "imported: 2 stories changed, 0 unchanged; 3 breaking items changed, 0 unchanged; "
+        "0 rejected; 1 scheduled, 1 already expired, 1 withdrawn; 3 warnings",
+    ]
+    r = run(env, "publish", "--now", "2026-11-20T12:00:00Z")
+    assert r.returncode == 0, r.stderr
+    feed = (tmp_path / "out" / "en" / "feeds" / "all.rss").read_text()
+    assert "Lost image" in feed and "Later" not in feed  # st-1 applied; st-2 is scheduled
 
 
 def test_import_from_stdin_and_publish(env, tmp_path):
@@ -116,6 +154,50 @@ def test_a_bad_setting_stops_the_command_naming_it(env):
     assert r.returncode == 2
     assert "configuration error" in r.stderr and "feeds.items" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["publish"], ["import", "-"], ["keys", "list"], ["db", "upgrade"], ["serve"], ["worker"]],
+)
+def test_an_unknown_environment_variable_stops_every_command(env, command):
+    env["SYNDICATE_FEEDS_ITMES"] = "10"
+    r = run(env, *command, stdin="")
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr == (
+        "syndicate: configuration error: SYNDICATE_FEEDS_ITMES: unknown setting; "
+        "did you mean SYNDICATE_FEEDS_ITEMS?\n"
+    )
+
+
+def test_a_copied_config_names_what_to_fix_and_works_once_fixed(env, tmp_path):
+    """`cp config/default.toml /tmp/x/my.toml` then `syndicate --config /tmp/x/my.toml
+    publish`: its relative taxonomy path is read beside the copy."""
+    here = tmp_path / "x"
+    here.mkdir()
+    copy = here / "my.toml"
+    copy.write_text((ROOT / "config" / "default.toml").read_text())
+    r = run(env, "--config", str(copy), "publish")
+    embedded = ROOT / "config" / "taxonomy.toml"
+    assert r.returncode == 2
+    assert r.stderr == (
+        f"syndicate: configuration error: {copy}: taxonomy: file {here / 'taxonomy.toml'} "
+        "not found (a relative path is read from this file's directory): copy "
+        f'{embedded} there, or write its absolute path: taxonomy = "{embedded}"\n'
+    )
+    copy.write_text(copy.read_text().replace('"taxonomy.toml"', f'"{embedded}"'))
+    r = run(env, "--config", str(copy), "publish", "--now", "2026-11-20T12:00:00Z")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out" / "en" / "feeds" / "all.rss").exists()
+    # and a typo in the copy stops it, naming the file, the table, the key and its neighbour
+    copy.write_text(copy.read_text().replace("items = 50", "itmes = 50", 1))
+    r = run(env, "--config", str(copy), "publish")
+    assert r.returncode == 2
+    assert r.stderr == (
+        f"syndicate: configuration error: {copy}: feeds.itmes: unknown setting "
+        "(did you mean 'items'?)\n"
+    )
 
 
 @pytest.mark.parametrize("command", [["publish"], ["import", "-"], ["keys", "list"]])

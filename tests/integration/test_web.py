@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -48,9 +48,9 @@ def test_keys_are_required_and_scoped(app):
 def test_put_is_idempotent_and_nudges_once(app):
     body = story("st-1", variants={"en": variant("Hello")})
     r = app.put("/api/stories/st-1", json=body, headers=auth(app.full))
-    assert r.status_code == 200 and r.json() == {"id": "st-1", "changed": True}
+    assert r.status_code == 200 and r.json() | {"id": "st-1", "changed": True} == r.json()
     r = app.put("/api/stories/st-1", json=body, headers=auth(app.full))
-    assert r.json() == {"id": "st-1", "changed": False}
+    assert r.json() | {"id": "st-1", "changed": False} == r.json()
     assert app.nudged == [{"st-1"}]
     # type and id may be left out of the body; a different id is refused
     bare = {k: v for k, v in body.items() if k not in ("type", "id")}
@@ -70,6 +70,127 @@ def test_bad_bodies_get_422_with_the_field_path(app):
     assert "RFC 3339" in locs[("body", "variants", "en", "published_at")]
     r = app.put("/api/stories/st-1", content=b"{nope", headers=auth(app.full))
     assert r.status_code == 422 and "not valid JSON" in r.json()["detail"][0]["msg"]
+
+
+def clock():
+    """``stamp(hours)``: the test's start moved by ``hours``, as FORMAT.md writes times (the
+    API judges by the clock, so the times sent are relative to it)."""
+    start = datetime.now(UTC).replace(microsecond=0)
+    return lambda hours: (start + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_the_answer_says_whether_a_breaking_item_shows_and_the_ticker_agrees(app, store):
+    """Issue 17: an item dated in the past without expires_at was answered `changed: true`
+    and never showed. The answer says live, scheduled (from when), expired or withdrawn;
+    a publish at the same moment shows exactly the live one."""
+    stamp = clock()
+    items = {
+        "br-live": breaking("br-live", text="Live one", published_at=stamp(0)),
+        "br-later": breaking("br-later", text="Later one", published_at=stamp(2)),
+        "br-old": breaking("br-old", text="Old one", published_at=stamp(-7)),
+        "br-gone": breaking("br-gone", text="Gone one", published_at=stamp(0), withdrawn=True),
+    }
+    got = {}
+    for item_id, item in items.items():
+        r = app.put(f"/api/breaking/{item_id}", json=item, headers=auth(app.full))
+        assert r.status_code == 200, r.text
+        got[item_id] = r.json()
+    assert {k: v["state"] for k, v in got.items()} == {
+        "br-live": "live",
+        "br-later": "scheduled",
+        "br-old": "expired",
+        "br-gone": "withdrawn",
+    }
+    assert got["br-live"]["expires_at"] == stamp(6) and got["br-live"]["live_at"] is None
+    assert got["br-live"]["note"] == f"live now on the en ticker until {stamp(6)}"
+    assert (got["br-later"]["live_at"], got["br-later"]["expires_at"]) == (stamp(2), stamp(8))
+    assert got["br-old"]["note"] == (
+        f"already expired: without expires_at it left the en ticker at {stamp(-1)}, "
+        "breaking.lifetime after its published_at; send an expires_at to come to show it"
+    )
+    assert all(v["changed"] is True and v["warnings"] == [] for v in got.values())
+    publish(store, stamp(0), full=True)
+    ticker = app.get("/en/feeds/breaking.rss").text
+    assert "Live one" in ticker
+    assert not any(text in ticker for text in ("Later one", "Old one", "Gone one"))
+    withdrawn = app.delete("/api/breaking/br-live", headers=auth(app.full)).json()
+    assert (withdrawn["state"], withdrawn["note"]) == (
+        "withdrawn",
+        "withdrawn: it shows on no ticker",
+    )
+
+
+def test_the_answer_tells_unknown_fields_and_each_variants_state(app):
+    stamp = clock()
+    body = story(
+        "st-1",
+        regon=["mena"],
+        variants={
+            "en": variant("Now", published_at=stamp(-1), imgae={"url": "https://e.net/i.jpg"}),
+            "es": variant("Luego", published_at=stamp(3)),
+        },
+    )
+    r = app.put("/api/stories/st-1", json=body, headers=auth(app.full))
+    assert r.status_code == 200
+    assert r.json() == {
+        "id": "st-1",
+        "changed": True,
+        "state": "live",
+        "live_at": None,
+        "expires_at": None,
+        "variants": {
+            "en": {"state": "live", "live_at": None},
+            "es": {"state": "scheduled", "live_at": stamp(3)},
+        },
+        "note": f"live now in en; scheduled in es: live at {stamp(3)}",
+        "warnings": [
+            {
+                "line": None,
+                "id": "st-1",
+                "field": "regon",
+                "reason": "unknown field, ignored (did you mean `regions`?)",
+            },
+            {
+                "line": None,
+                "id": "st-1",
+                "field": "variants.en.imgae",
+                "reason": "unknown field, ignored (did you mean `image`?)",
+            },
+        ],
+    }
+    retracted = app.delete("/api/stories/st-1", headers=auth(app.full)).json()
+    assert (retracted["state"], retracted["variants"]) == ("retracted", None)
+    # a refused object lists its unknown fields beside its problems: often the reason why
+    typo = story("st-2", variants={"en": {"titel": "T", "slug": "t", "published_at": stamp(0)}})
+    r = app.put("/api/stories/st-2", json=typo, headers=auth(app.full))
+    assert r.status_code == 422
+    assert r.json()["detail"] == [
+        {"loc": ["body", "variants", "en", "title"], "msg": "required", "type": "format"},
+        {
+            "loc": ["body", "variants", "en", "titel"],
+            "msg": "unknown field, ignored (did you mean `title`?)",
+            "type": "unknown_field",
+        },
+    ]
+
+
+def test_a_batch_lists_its_warnings_by_line_and_counts_its_states(app):
+    stamp = clock()
+    lines = [
+        json.dumps(story("st-1", variants={"en": variant("A", published_at=stamp(-1))})),
+        json.dumps(breaking("br-1", published_at=stamp(-7), expires="x")),
+        json.dumps(story("st-2", section="nope", regon=[])),
+        json.dumps(story("st-3", variants={"en": variant("B", published_at=stamp(1))})),
+    ]
+    r = app.post("/api/import", content="\n".join(lines) + "\n", headers=auth(app.full))
+    assert r.status_code == 422
+    out = r.json()
+    assert (out["applied"], out["states"]) == (3, {"live": 1, "expired": 1, "scheduled": 1})
+    assert [(p["line"], p["id"], p["field"], p["reason"]) for p in out["warnings"]] == [
+        (2, "br-1", "expires", "unknown field, ignored (did you mean `expires_at`?)"),
+        (3, "st-2", "regon", "unknown field, ignored (did you mean `regions`?)"),
+    ]
+    assert [(p["line"], p["field"]) for p in out["rejected"]] == [(3, "section")]
 
 
 def test_bodies_over_the_limit_get_413(app):
@@ -118,7 +239,13 @@ def test_bulk_ndjson_applies_the_valid_and_lists_the_rest(app):
         (3, "st-2", "section"),
     ]
     r = app.post("/api/import", content=lines[0] + "\n", headers=auth(app.full))
-    assert r.status_code == 200 and r.json() == {"applied": 0, "unchanged": 1, "rejected": []}
+    assert r.status_code == 200 and r.json() == {
+        "applied": 0,
+        "unchanged": 1,
+        "rejected": [],
+        "warnings": [],
+        "states": {"live": 1},
+    }
 
 
 def test_openapi_describes_the_ingest_api(app):
@@ -128,6 +255,22 @@ def test_openapi_describes_the_ingest_api(app):
     )
     assert set(doc["paths"]["/api/stories/{story_id}"]) == {"put", "delete"}
     assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    # a write's answer says whether it shows now, and what the format did not know
+    put = doc["paths"]["/api/breaking/{item_id}"]["put"]["responses"]["200"]
+    assert put["content"]["application/json"]["schema"]["$ref"].endswith("/Applied")
+    applied = doc["components"]["schemas"]["Applied"]
+    assert {"id", "changed", "state", "note"} <= set(applied["required"])
+    assert set(applied["properties"]["state"]["enum"]) == {
+        "live",
+        "scheduled",
+        "expired",
+        "withdrawn",
+        "retracted",
+        "draft",
+    }
+    assert {"live_at", "expires_at", "variants", "warnings"} <= set(applied["properties"])
+    bulk = doc["components"]["schemas"]["BulkResult"]["properties"]
+    assert {"applied", "unchanged", "rejected", "warnings", "states"} <= set(bulk)
 
 
 def test_health_reports_the_outbox(app):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from conftest import ROOT
 
@@ -126,12 +128,62 @@ def test_a_bad_environment_value_names_its_variable():
     )
 
 
+DEFAULT = ROOT / "config" / "default.toml"
+
+
+@pytest.mark.parametrize(
+    "var, message",
+    [
+        ("SYNDICATE_FEEDS_ITMES", "did you mean SYNDICATE_FEEDS_ITEMS?"),
+        ("SYNDICATE_DATABSE_URL", "did you mean SYNDICATE_DATABASE_URL?"),
+        ("SYNDICATE_CONIFG", "did you mean SYNDICATE_CONFIG?"),
+        ("SYNDICATE_X", "every SYNDICATE_ variable is in docs/reference/settings.md"),
+    ],
+)
+def test_an_unknown_environment_variable_fails_at_start_naming_it(var, message):
+    """A misspelt override is not silently ignored (issue 17), whatever the file says."""
+    with pytest.raises(config.ConfigError) as e:
+        config.load(DEFAULT, env={"SYNDICATE_FEEDS_ITEMS": "7", var: "1"})
+    assert str(e.value) == f"{var}: unknown setting; {message}"
+
+
+def test_the_variables_that_are_not_settings_are_allowed():
+    s = config.load(DEFAULT, env={var: "x" for var in config.ENV_OTHERS} | {"SYNDICATEX": "1"})
+    assert s.feeds.items == 50
+
+
+# misspellings written on purpose, in this file and in the docs that show the error
+TYPOS = {"SYNDICATE_FEEDS_ITMES", "SYNDICATE_DATABSE_URL", "SYNDICATE_CONIFG", "SYNDICATE_X"}
+
+
+def test_every_syndicate_variable_read_anywhere_is_declared():
+    """Every SYNDICATE_ name in the code, the tests, the benchmarks, CI and the docs is a
+    setting's variable or one of ENV_OTHERS (else setting it would stop every command),
+    and each of ENV_OTHERS is still read somewhere."""
+    found: dict[str, str] = {}
+    places = ["syndicate", "workers", "tests", "bench", ".ci", "docs", "config", "Makefile"]
+    for place in places:
+        root = ROOT / place
+        for path in [root] if root.is_file() else sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in {"", ".py", ".md", ".toml", ".sh", ".cfg"}:
+                for var in re.findall(r"SYNDICATE_[A-Z0-9_]*[A-Z0-9]", path.read_text("utf-8")):
+                    found.setdefault(var, str(path.relative_to(ROOT)))
+    undeclared = {
+        var: where
+        for var, where in found.items()
+        if var not in config.ENV_OVERRIDES and var not in config.ENV_OTHERS and var not in TYPOS
+    }
+    assert not undeclared, "declare them in syndicate/config/tables.py (ENV_OTHERS)"
+    assert set(config.ENV_OTHERS) <= set(found)
+
+
 def test_the_settings_reference_is_generated_from_the_code():
     """docs/reference/settings.md is `python -m syndicate.config --reference`, and every
     environment variable the code reads is in it."""
     committed = (ROOT / config.REFERENCE).read_text(encoding="utf-8")
     assert committed == config.reference(), "run: python -m syndicate.config --reference"
     assert all(f"`{var}`" in committed for var in config.ENV_OVERRIDES)
+    assert all(f"`{var}`" in committed for var in config.ENV_OTHERS)
     assert len(config.ENV_OVERRIDES) == 26
 
 
@@ -151,6 +203,47 @@ def test_taxonomy_problems_are_named(tmp_path):
     )
     with pytest.raises(config.ConfigError, match=r"coverage.gaza-war: no label for language 'en'"):
         config.load(tmp_path / "c.toml", env={})
+
+
+def test_a_copied_config_says_where_the_taxonomy_was_looked_for_and_how_to_fix_it(tmp_path):
+    """A relative taxonomy path is read beside the settings file: a copy of the default
+    elsewhere names the path it looked at and the two fixes, each of which works."""
+    copy = tmp_path / "my.toml"
+    copy.write_text(DEFAULT.read_text())
+    with pytest.raises(config.ConfigError) as e:
+        config.load(copy, env={})
+    embedded = ROOT / "config" / "taxonomy.toml"
+    assert str(e.value) == (
+        f"{copy}: taxonomy: file {tmp_path / 'taxonomy.toml'} not found (a relative path "
+        f"is read from this file's directory): copy {embedded} there, or write its "
+        f'absolute path: taxonomy = "{embedded}"'
+    )
+    copy.write_text(DEFAULT.read_text().replace('"taxonomy.toml"', f'"{embedded}"'))
+    assert len(config.load(copy, env={}).taxonomy.sections) == 19
+    copy.write_text(DEFAULT.read_text())
+    (tmp_path / "taxonomy.toml").write_text(embedded.read_text())
+    assert len(config.load(copy, env={}).taxonomy.sections) == 19
+
+
+def test_a_taxonomy_of_another_name_is_looked_for_beside_the_config(tmp_path):
+    copy = tmp_path / "my.toml"
+    copy.write_text(DEFAULT.read_text().replace('"taxonomy.toml"', '"site-terms.toml"'))
+    with pytest.raises(config.ConfigError) as e:
+        config.load(copy, env={})
+    assert str(e.value) == (
+        f"{copy}: taxonomy: file {tmp_path / 'site-terms.toml'} not found (a relative path "
+        "is read from this file's directory): put the file there, or write its absolute path"
+    )
+
+
+def test_an_unreadable_settings_file_is_one_line(tmp_path):
+    with pytest.raises(config.ConfigError) as e:
+        config.load(tmp_path, env={})
+    assert str(e.value) == f"{tmp_path}: is a directory, not a settings file"
+    (tmp_path / "latin1.toml").write_bytes('site_id = "caf\xe9"\n'.encode("latin-1"))
+    with pytest.raises(config.ConfigError) as e:
+        config.load(tmp_path / "latin1.toml", env={})
+    assert str(e.value) == f"{tmp_path / 'latin1.toml'}: not valid UTF-8"
 
 
 def test_missing_file_and_bad_toml(tmp_path):

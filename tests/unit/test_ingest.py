@@ -54,8 +54,9 @@ def test_format_example_is_accepted(settings):
     assert isinstance(b, BreakingIn) and not b.withdrawn and b.expires_at is None
 
 
-def test_every_field_of_format_md_is_read(settings):
-    obj = story(
+def every_field():
+    """A story with every field FORMAT.md documents."""
+    return story(
         "st-1",
         coverage=["morocco-libya-disasters"],
         regions=["mena"],
@@ -88,7 +89,10 @@ def test_every_field_of_format_md_is_read(settings):
             )
         },
     )
-    s = parse_object(obj, settings)
+
+
+def test_every_field_of_format_md_is_read(settings):
+    s = parse_object(every_field(), settings)
     v = s.variants[0]
     assert s.coverage == ("morocco-libya-disasters",)
     assert (v.slug, v.summary, v.body_html, v.authors, v.source, v.status, v.tags) == (
@@ -103,6 +107,75 @@ def test_every_field_of_format_md_is_read(settings):
     assert v.image.credit == "AFP" and v.image.width == 800 and v.image.mime == "image/jpeg"
     assert v.video.duration_s == 95 and v.video.thumbnail_url == "https://e.net/t.jpg"
     assert v.url == "https://arabic.example.net/news/%D8%B9%D9%86%D9%88%D8%A7%D9%86"
+
+
+def warnings_of(obj, settings):
+    told: list[tuple[str, str]] = []
+    record = parse_object(obj, settings, told)
+    return record, told
+
+
+def test_unknown_fields_are_warnings_naming_the_closest_field_and_the_record_is_applied(
+    settings,
+):
+    """A misspelt field (issue 17: "regon", "imgae") is told, not dropped without a word;
+    FORMAT.md allows extra fields, so the record is still read, without it."""
+    obj = story(
+        "st-1",
+        regon=["mena"],
+        variants={
+            "en": variant(
+                "T",
+                imgae={"url": "https://e.net/i.jpg"},
+                image={"url": "https://e.net/j.jpg", "captoin": "c", "Width": 8},
+                video={"url": "https://e.net/v.mp4", "thumbnail": "https://e.net/t.jpg"},
+                author=["A"],
+                cms_revision=7,
+            )
+        },
+    )
+    record, told = warnings_of(obj, settings)
+    assert told == [
+        ("regon", "unknown field, ignored (did you mean `regions`?)"),
+        ("variants.en.imgae", "unknown field, ignored (did you mean `image`?)"),
+        ("variants.en.author", "unknown field, ignored (did you mean `authors`?)"),
+        ("variants.en.cms_revision", "unknown field, ignored"),
+        ("variants.en.image.captoin", "unknown field, ignored (did you mean `caption`?)"),
+        ("variants.en.image.Width", "unknown field, ignored (did you mean `width`?)"),
+        ("variants.en.video.thumbnail", "unknown field, ignored (did you mean `thumbnail_url`?)"),
+    ]
+    assert record.regions == () and record.variants[0].image.url == "https://e.net/j.jpg"
+    assert record.variants[0].image.caption is None and record.variants[0].authors == ()
+    _, told = warnings_of(
+        breaking("br-1", expires="2026-11-21T00:00:00Z", storyid="st-1"), settings
+    )
+    assert told == [
+        ("expires", "unknown field, ignored (did you mean `expires_at`?)"),
+        ("storyid", "unknown field, ignored (did you mean `story_id`?)"),
+    ]
+
+
+def test_every_field_format_md_names_is_known(settings):
+    """The format's own example and every field it documents raise no warning."""
+    for obj in FORMAT_EXAMPLE:
+        assert warnings_of(obj, settings)[1] == []
+    assert warnings_of(every_field(), settings)[1] == []
+    item = breaking("br-1", expires_at="2026-11-21T00:00:00Z", story_id="st-1", withdrawn=False)
+    assert warnings_of(item, settings)[1] == []
+
+
+def test_a_rejected_record_keeps_its_warnings(settings):
+    """A misspelt required field is often why a record is refused: the line says both."""
+    obj = story("st-1", variants={"en": {"titel": "T", "slug": "t", "published_at": NOW_TEXT}})
+    [line] = read_ndjson([json.dumps(obj) + "\n"], settings)
+    assert line.error.problems == [("variants.en.title", "required")]
+    assert line.warnings == (
+        ("variants.en.titel", "unknown field, ignored (did you mean `title`?)"),
+    )
+    assert line.record_id == "st-1"
+
+
+NOW_TEXT = "2026-11-20T10:00:00Z"
 
 
 def test_missing_type_means_story_and_draft_needs_no_date(settings):
@@ -259,6 +332,7 @@ def test_parsing_in_helper_processes_gives_the_same_lines_in_order(settings):
         json.dumps(story("st-bad", section="weather")),
         json.dumps({"type": "breaking", "id": "br-x", "lang": "en", "text": ""}),
         "[1, 2]",
+        json.dumps(story("st-typo", regon=["mena"])),
     ]
     lines = []
     for i, text in enumerate(good):
@@ -274,3 +348,7 @@ def test_parsing_in_helper_processes_gives_the_same_lines_in_order(settings):
     for a, b in zip(here, aside, strict=True):
         assert a.number == b.number and a.record == b.record
         assert (a.error and a.error.lines("f:1")) == (b.error and b.error.lines("f:1"))
+        assert a.warnings == b.warnings
+    assert [line.warnings for line in aside if line.warnings] == [
+        (("regon", "unknown field, ignored (did you mean `regions`?)"),)
+    ] * sum(1 for line in lines if "st-typo" in line)

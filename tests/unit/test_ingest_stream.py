@@ -49,6 +49,35 @@ def test_records_go_a_batch_at_a_time_and_rejections_are_told_with_their_lines(s
     assert tally.changed_ids == {"st-1", "br-1"}
 
 
+def test_warnings_are_told_as_lines_are_read_and_applied_records_counted_by_state(settings):
+    """One stream for the CLI and the API: a line's unknown fields go to `warn` (a rejected
+    line's too, before its rejection), and each applied record is counted by `judge`."""
+    from syndicate.ingest.visibility import judge
+
+    given = lines(
+        story("st-1", regon=["mena"]),
+        story("st-2", section="weather", imgae={}),
+        breaking("br-1", published_at="2026-11-24T00:00:00Z"),
+        breaking("br-2", published_at="2026-11-26T00:00:00Z"),
+        story("st-3"),
+    )
+    events = []
+    tally = ingest(
+        read_ndjson(given, settings),
+        lambda batch: [True] * len(batch),
+        lambda n, e: events.append(("rejected", n, e.record_id)),
+        warn=lambda line: events.append(("warned", line.number, line.record_id, line.warnings)),
+        judge=judge(settings, NOW),
+    )
+    assert events == [
+        ("warned", 1, "st-1", (("regon", "unknown field, ignored (did you mean `regions`?)"),)),
+        ("warned", 2, "st-2", (("imgae", "unknown field, ignored"),)),
+        ("rejected", 2, "st-2"),
+    ]
+    assert tally.warnings == 2 and tally.rejected == 1
+    assert tally.states == {"live": 2, "expired": 1, "scheduled": 1}
+
+
 def test_an_undecodable_line_costs_that_line_only_and_keeps_the_numbering(settings):
     data = "".join(lines(story("st-1"))).encode() + b'{"id": "\xff"}\n' + b"\n"
     data += "".join(lines(story("st-2"))).encode()
