@@ -205,7 +205,7 @@ def configure_french(shell: Shell, block: Block) -> None:
     for line in taxonomy.read_text(encoding="utf-8").splitlines():
         out.append(line)
         if line.startswith("["):
-            header = re.match(r"^\[(groups|sections|regions)\.([^\]]+)\]", line)
+            header = re.match(r"^\[(groups|sections|regions|coverage)\.([^\]]+)\]", line)
             table = header.groups() if header else None
         elif table and line.startswith("en = "):
             label = shown.get(table[0], {}).get(table[1], {}).get("fr")
