@@ -224,9 +224,13 @@ def _call(parent: etree._Element, template: str, /, **params: str) -> etree._Ele
     return call
 
 
+# our own constant, parsed as every parser in the code base is: no entities, no network
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
 def feed_stylesheet(labels: StylesheetLabels, style: DateStyle) -> bytes:
     """The feed page of one language: its labels, its direction, its way with dates."""
-    root = etree.fromstring(LIBRARY)
+    root = etree.fromstring(LIBRARY, _PARSER)
     root.insert(0, etree.Element(f"{{{XSL}}}output", method="html", encoding="UTF-8", indent="yes"))
     root.insert(1, _page(labels))
     root.insert(2, _item())
