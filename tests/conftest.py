@@ -140,6 +140,17 @@ def sqlite_store(settings: config.Settings) -> Iterator[Store]:
     s.engine.dispose()
 
 
+@pytest.fixture
+def site(sqlite_store: Store) -> Store:
+    """The sample site (tests/sample_site.py) imported and published in full at its NOW;
+    a test module that builds another site defines its own ``site``."""
+    from sample_site import NOW, objects
+
+    load(sqlite_store, objects(), NOW)
+    publish(sqlite_store, NOW, full=True)
+    return sqlite_store
+
+
 def load(
     store: Store, objects: list[dict[str, Any]], now: str = "2026-11-20T12:00:00+00:00"
 ) -> list[bool]:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lxml.html import HtmlElement, tostring
+from lxml.html import HtmlElement
 from lxml.html import builder as E
 
-from syndicate.render.pages import STYLE
+from syndicate.render.pages import STYLE, document
 
 
 @dataclass(frozen=True)
@@ -81,25 +81,15 @@ def home_html(page: HomePage) -> bytes:
     main = E.MAIN()
     for section in page.sections:
         main.append(_section(section))
-    html = E.HTML(
-        E.HEAD(
-            E.META(charset="utf-8"),
-            E.META(name="viewport", content="width=device-width, initial-scale=1"),
-            E.TITLE(page.title),
-            E.STYLE(STYLE),
+    body = E.BODY(
+        E.HEADER(
+            E.NAV({"aria-label": page.languages_label}, switcher),
+            E.H1(page.title),
+            E.P(page.intro, E.CLASS("intro")),
         ),
-        E.BODY(
-            E.HEADER(
-                E.NAV({"aria-label": page.languages_label}, switcher),
-                E.H1(page.title),
-                E.P(page.intro, E.CLASS("intro")),
-            ),
-            main,
-        ),
-        lang=page.lang,
-        dir=page.direction,
+        main,
     )
-    return b"<!DOCTYPE html>\n" + bytes(tostring(html, encoding="utf-8", pretty_print=True))
+    return document(page.title, STYLE, body, page.lang, page.direction)
 
 
 def _section(section: Section) -> HtmlElement:

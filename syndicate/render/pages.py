@@ -105,6 +105,23 @@ def content_security_policy() -> str:
     )
 
 
+def document(title: str, style: str, body: etree._Element, lang: str, direction: str) -> bytes:
+    """A whole page: its head (charset, viewport, title, its one style sheet) and body, in
+    its language and direction."""
+    html = E.HTML(
+        E.HEAD(
+            E.META(charset="utf-8"),
+            E.META(name="viewport", content="width=device-width, initial-scale=1"),
+            E.TITLE(title),
+            E.STYLE(style),
+        ),
+        body,
+        lang=lang,
+        dir=direction,
+    )
+    return b"<!DOCTYPE html>\n" + bytes(tostring(html, encoding="utf-8", pretty_print=True))
+
+
 def directory_html(page: DirectoryPage) -> bytes:
     body = E.BODY(
         E.HEADER(
@@ -127,18 +144,7 @@ def directory_html(page: DirectoryPage) -> bytes:
             items.append(E.LI(E.A(feed.name, href=first), links))
         section.append(items)
         body.append(section)
-    html = E.HTML(
-        E.HEAD(
-            E.META(charset="utf-8"),
-            E.META(name="viewport", content="width=device-width, initial-scale=1"),
-            E.TITLE(f"{page.title} · {page.site_name}"),
-            E.STYLE(STYLE),
-        ),
-        body,
-        lang=page.lang,
-        dir=page.direction,
-    )
-    return b"<!DOCTYPE html>\n" + bytes(tostring(html, encoding="utf-8", pretty_print=True))
+    return document(f"{page.title} · {page.site_name}", STYLE, body, page.lang, page.direction)
 
 
 def _mime(fmt: str) -> str:
@@ -221,18 +227,7 @@ def status_html(page: StatusPage) -> bytes:
         ),
         E.P(f"{lab['generated']}: {page.generated}", E.CLASS("intro")),
     )
-    html = E.HTML(
-        E.HEAD(
-            E.META(charset="utf-8"),
-            E.META(name="viewport", content="width=device-width, initial-scale=1"),
-            E.TITLE(page.title),
-            E.STYLE(STATUS_STYLE),
-        ),
-        body,
-        lang=page.lang,
-        dir=page.direction,
-    )
-    return b"<!DOCTYPE html>\n" + bytes(tostring(html, encoding="utf-8", pretty_print=True))
+    return document(page.title, STATUS_STYLE, body, page.lang, page.direction)
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> etree._Element:

@@ -4,20 +4,12 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from conftest import load, publish
 from feedcheck import ATOM, CHECKS, RFC822, XML_LANG, check_atom, check_json, check_rss, parse_ok
 from lxml import etree
 from sample_site import NOW, objects
 
 from syndicate.config import FeedSettings, Language
-
-
-@pytest.fixture
-def site(sqlite_store):
-    load(sqlite_store, objects(), NOW)
-    publish(sqlite_store, NOW, full=True)
-    return sqlite_store
 
 
 def out(store) -> Path:

@@ -6,14 +6,7 @@ from pathlib import Path
 import pytest
 from conftest import load, publish
 from lxml import etree, html
-from sample_site import NOW, objects
-
-
-@pytest.fixture
-def site(sqlite_store):
-    load(sqlite_store, objects(), NOW)
-    publish(sqlite_store, NOW, full=True)
-    return sqlite_store
+from sample_site import NOW
 
 
 def out(store) -> Path:
